@@ -1,0 +1,89 @@
+// `lantern analyze CAPTURE... [--export DIR]`: reads capture files (or stdin) through the pipeline and reports.
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readCaptureFile, readCaptureStream, CaptureError, type CaptureResult } from '../capture/open-capture.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { buildSummary, type InputReport } from '../pipeline/summary.js';
+import { createProgress } from './progress.js';
+import { formatSummary } from './report.js';
+import { writeExport } from './export.js';
+import { lanternVersion } from './version.js';
+
+export interface AnalyzeOptions {
+  export?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
+  const pipeline = new Pipeline();
+  const inputs: InputReport[] = [];
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const started = process.hrtime.bigint();
+  let failed = 0;
+  const showProgress = !opts.quiet && !opts.json && process.stderr.isTTY === true;
+
+  try {
+    for (const path of paths) {
+      if (abort.signal.aborted) break;
+      pipeline.beginInput();
+      const progress = createProgress(path === '-' ? 'stdin' : basename(path), path === '-' ? null : sizeOf(path), showProgress);
+      const onProgress = (bytes: number) => progress.update(bytes, pipeline.frames);
+      const framesBefore = pipeline.frames;
+      try {
+        const result: CaptureResult =
+          path === '-'
+            ? await readCaptureStream(process.stdin, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal })
+            : await readCaptureFile(path, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal });
+        inputs.push({
+          path,
+          format: result.format,
+          compressed: result.compressed,
+          frames: result.frames,
+          file_bytes: result.fileBytes,
+          truncated: result.truncated,
+        });
+      } catch (err) {
+        failed++;
+        const code = err instanceof CaptureError ? err.code : 'capture.unreadable';
+        const message = err instanceof Error ? err.message : String(err);
+        inputs.push({ path, format: null, compressed: false, frames: pipeline.frames - framesBefore, file_bytes: 0, truncated: false, error: { code, message } });
+        progress.stop();
+        process.stderr.write(`lantern: ${path}: ${message}\n`);
+        continue;
+      }
+      progress.stop();
+    }
+    pipeline.finish();
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = buildSummary(pipeline, inputs, seconds, lanternVersion());
+  if (opts.export) {
+    try {
+      writeExport(opts.export, summary);
+    } catch (err) {
+      process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
+  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else if (!opts.quiet) {
+    process.stdout.write(`${abort.signal.aborted ? 'Interrupted: partial results\n' : ''}${formatSummary(summary)}\n`);
+    for (const input of summary.inputs) if (input.truncated) process.stderr.write(`lantern: warning: ${input.path} ends mid-record (truncated); analysed up to the break\n`);
+  }
+  if (abort.signal.aborted) return 130;
+  return failed > 0 ? 1 : 0;
+}
+
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}

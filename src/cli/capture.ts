@@ -1,0 +1,108 @@
+// `lantern capture --interface IFACE [--filter BPF]`: live traffic from tcpdump through the same pipeline.
+import { readCaptureStream, CaptureError } from '../capture/open-capture.js';
+import { startLiveCapture } from '../capture/live.js';
+import type { Frame } from '../capture/frame.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
+import { createProgress } from './progress.js';
+import { formatSummary } from './report.js';
+import { writeExport } from './export.js';
+import { lanternVersion } from './version.js';
+
+export interface CaptureOptions {
+  interface: string;
+  filter?: string;
+  export?: string;
+  duration?: number;
+  count?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const EXPORT_REFRESH_MS = 10_000;
+
+export async function captureCommand(opts: CaptureOptions): Promise<number> {
+  const pipeline = new Pipeline();
+  const live = startLiveCapture({ interface: opts.interface, filter: opts.filter });
+  const started = process.hrtime.bigint();
+  const label = `${opts.interface}${opts.filter ? ` (${opts.filter})` : ''}`;
+  const progress = createProgress(label, null, !opts.quiet && !opts.json && process.stderr.isTTY === true);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    live.stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.duration !== undefined) timers.push(setTimeout(stop, opts.duration * 1000));
+  timers.push(setInterval(() => progress.update(0, pipeline.frames), 500));
+  const input: InputReport = { path: `live:${opts.interface}`, format: 'pcap', compressed: false, frames: 0, file_bytes: 0, truncated: false };
+  const snapshot = (): Summary => buildSummary(pipeline, [input], Number(process.hrtime.bigint() - started) / 1e9, lanternVersion());
+  if (opts.export) {
+    const dir = opts.export;
+    timers.push(setInterval(() => safeExport(dir, snapshot()), EXPORT_REFRESH_MS));
+  }
+  const count = opts.count;
+  const handler = {
+    onFrame(frame: Frame) {
+      pipeline.onFrame(frame);
+      if (count !== undefined && pipeline.frames >= count) stop();
+    },
+  };
+
+  let error: string | null = null;
+  try {
+    const result = await readCaptureStream(live.stdout, handler, pipeline.anomalies, {
+      onProgress: (bytes) => {
+        input.file_bytes = bytes;
+      },
+    });
+    input.format = result.format;
+    input.frames = result.frames;
+    input.file_bytes = result.fileBytes;
+    // A capture stopped by us ends mid-record only if tcpdump was killed mid-write; that is not a broken file.
+    input.truncated = result.truncated && !stopping;
+  } catch (err) {
+    error = err instanceof CaptureError || err instanceof Error ? err.message : String(err);
+  }
+  stop();
+  const stats = await live.done;
+  for (const t of timers) clearTimeout(t);
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  progress.stop();
+  pipeline.finish();
+
+  if (error !== null && pipeline.frames === 0) {
+    const why = stats.messages.length > 0 ? stats.messages.join('; ') : error;
+    process.stderr.write(`lantern: capture on ${opts.interface} failed: ${why}\n`);
+    return 1;
+  }
+  const summary = snapshot();
+  summary.capture_stats = {
+    tcpdump_exit_code: stats.exitCode,
+    received_by_filter: stats.received,
+    dropped_by_kernel: stats.droppedByKernel,
+    dropped_by_interface: stats.droppedByInterface,
+    messages: stats.messages,
+  };
+  if (opts.export && !safeExport(opts.export, summary)) return 1;
+  if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else if (!opts.quiet) {
+    process.stdout.write(formatSummary(summary) + '\n');
+    if (stats.droppedByKernel) process.stdout.write(`  Kernel dropped ${stats.droppedByKernel} packets (tcpdump's count)\n`);
+  }
+  return 0;
+}
+
+function safeExport(dir: string, summary: Summary): boolean {
+  try {
+    writeExport(dir, summary);
+    return true;
+  } catch (err) {
+    process.stderr.write(`lantern: cannot write export to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+// The `lantern` command line: argument parsing (commander) and dispatch to the commands.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { analyzeCommand } from './analyze.js';
+import { captureCommand } from './capture.js';
+import { lanternVersion } from './version.js';
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('lantern')
+    .description('Network security monitor for industrial control systems')
+    .version(lanternVersion())
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`lantern: ${str.replace(/^error: /, '')}`) });
+
+  program
+    .command('analyze')
+    .description('analyze capture files (pcap, pcapng, gzip-compressed; "-" reads standard input)')
+    .argument('<captures...>', 'capture files, or - for standard input')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json)')
+    .option('-q, --quiet', 'no progress bar and no summary on the terminal')
+    .option('--json', 'print the summary as JSON on standard output')
+    .action(async (captures: string[], opts: { export?: string; quiet?: boolean; json?: boolean }) => {
+      exitCode = await analyzeCommand(captures, opts);
+    });
+
+  program
+    .command('capture')
+    .description('capture live traffic from an interface through tcpdump and analyze it until Ctrl-C')
+    .requiredOption('-i, --interface <iface>', 'network interface to capture on')
+    .option('-f, --filter <bpf>', 'BPF capture filter (tcpdump syntax)')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json), refreshed every 10 s and at the end')
+    .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
+    .option('--count <frames>', 'stop after this many frames', positiveNumber)
+    .option('-q, --quiet', 'no status line and no summary on the terminal')
+    .option('--json', 'print the summary as JSON on standard output')
+    .action(async (opts: { interface: string; filter?: string; export?: string; duration?: number; count?: number; quiet?: boolean; json?: boolean }) => {
+      exitCode = await captureCommand(opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit with 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}

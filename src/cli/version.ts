@@ -1,0 +1,16 @@
+// The package version, read once from package.json at the repository root.
+import { readFileSync } from 'node:fs';
+
+let cached: string | undefined;
+
+export function lanternVersion(): string {
+  if (cached === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      cached = pkg.version ?? '0.0.0';
+    } catch {
+      cached = '0.0.0';
+    }
+  }
+  return cached;
+}

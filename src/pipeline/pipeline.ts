@@ -1,0 +1,108 @@
+// Wiring of the stages: frames from any capture reader → stateless decode → flow table (reassembly, detection,
+// protocol sessions). One Pipeline per analysis; it may be fed several captures in a row.
+import { AnomalyCounter } from '../common/anomaly.js';
+import type { Frame, FrameHandler } from '../capture/frame.js';
+import { Decoder, type DecoderOptions } from '../decode/decoder.js';
+import { Packet } from '../decode/packet.js';
+import { FlowTable, type FlowTableOptions, type FlowEndListener } from '../flow/flow-table.js';
+import { ProtocolRegistry, defaultRegistry } from '../protocols/registry.js';
+import { PIPELINE_ANOMALIES } from './anomalies.js';
+
+export interface PipelineOptions {
+  decoder?: DecoderOptions;
+  flows?: Partial<FlowTableOptions>;
+  registry?: ProtocolRegistry;
+  flowListener?: FlowEndListener;
+}
+
+/** How often (in capture seconds) state is swept for timeouts. */
+const EXPIRE_INTERVAL_SEC = 1;
+/** Internal errors keep their first messages for the report, not all of them. */
+const MAX_ERROR_SAMPLES = 10;
+
+export class Pipeline implements FrameHandler {
+  readonly anomalies = new AnomalyCounter();
+  readonly decoder: Decoder;
+  readonly flows: FlowTable;
+  readonly errorSamples: string[] = [];
+
+  frames = 0;
+  capturedBytes = 0;
+  wireBytes = 0;
+  /** Earliest and latest capture time seen (float seconds); NaN before the first frame. */
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+
+  private readonly pkt = new Packet();
+  /** Capture clock: the newest whole second seen. Timeouts run on it, so a frame out of order cannot rewind time. */
+  private clockSec = -Infinity;
+  private nextExpireSec = -Infinity;
+  private inputStarting = false;
+
+  constructor(options: PipelineOptions = {}) {
+    this.decoder = new Decoder(this.anomalies, options.decoder);
+    this.flows = new FlowTable(options.registry ?? defaultRegistry, this.anomalies, options.flows, options.flowListener);
+  }
+
+  onFrame(frame: Frame): void {
+    this.frames++;
+    this.capturedBytes += frame.caplen;
+    this.wireBytes += frame.origLen;
+    const pkt = this.pkt;
+    try {
+      pkt.reset();
+      pkt.frameNumber = this.frames;
+      this.decoder.decode(frame, pkt);
+      this.tick(pkt.tsSec, pkt.ts);
+      if (pkt.l4 !== 0 || (pkt.l3 !== 0 && pkt.l3 !== 0x0806 && !pkt.fragment)) this.flows.process(pkt);
+    } catch (err) {
+      this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
+      if (this.errorSamples.length < MAX_ERROR_SAMPLES) {
+        this.errorSamples.push(`frame ${this.frames}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+  }
+
+  private tick(sec: number, ts: number): void {
+    if (!(ts >= this.firstTs)) {
+      if (Number.isNaN(this.firstTs)) this.firstTs = ts;
+      else if (ts < this.firstTs) this.firstTs = ts;
+    }
+    if (ts > this.lastTs || Number.isNaN(this.lastTs)) this.lastTs = ts;
+    if (this.inputStarting) {
+      this.inputStarting = false;
+      // A further capture that starts before the previous one ended is a separate recording: end the old flows
+      // rather than mixing them, and restart the clock.
+      if (sec < this.clockSec) {
+        this.flows.flush(this.clockSec);
+        this.clockSec = -Infinity;
+        this.nextExpireSec = -Infinity;
+      }
+    }
+    if (sec < this.clockSec) {
+      this.anomalies.add(PIPELINE_ANOMALIES.codes.time_went_backwards);
+      return;
+    }
+    this.clockSec = sec;
+    if (sec >= this.nextExpireSec) {
+      this.nextExpireSec = sec + EXPIRE_INTERVAL_SEC;
+      this.decoder.expire(sec);
+      this.flows.expire(sec);
+    }
+  }
+
+  /** A new capture follows the previous one in the same analysis. */
+  beginInput(): void {
+    this.inputStarting = true;
+  }
+
+  /** End of all input: ends every flow so sessions see their last bytes. */
+  finish(): void {
+    try {
+      this.flows.flush(Number.isFinite(this.clockSec) ? this.clockSec : 0);
+    } catch (err) {
+      this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
+      if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(`flush: ${String(err)}`);
+    }
+  }
+}

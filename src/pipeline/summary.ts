@@ -1,0 +1,110 @@
+// The analysis summary: what was read, what each layer saw, what went wrong. Written as DIR/summary.json by
+// `lantern analyze --export DIR` and printed on the terminal; its fields are documented in docs/summary.md.
+import { linkTypeName } from '../common/link-types.js';
+import type { Pipeline } from './pipeline.js';
+
+export interface InputReport {
+  path: string;
+  format: 'pcap' | 'pcapng' | null;
+  compressed: boolean;
+  frames: number;
+  file_bytes: number;
+  truncated: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface Summary {
+  schema: 'lantern.summary/1';
+  lantern_version: string;
+  inputs: InputReport[];
+  frames: number;
+  bytes: number;
+  wire_bytes: number;
+  file_bytes: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  duration_seconds: number;
+  truncated: boolean;
+  link_types: Record<string, number>;
+  layers: Record<string, number>;
+  l2_protocols: Record<string, number>;
+  tcp: Record<string, number>;
+  flows: number;
+  flow_detail: Record<string, unknown>;
+  anomalies: Record<string, number>;
+  anomaly_total: number;
+  internal_errors: string[];
+  processing_seconds: number;
+  throughput: { mb_per_s: number; frames_per_s: number };
+  peak_rss_bytes: number;
+  capture_stats?: Record<string, unknown>;
+}
+
+export function buildSummary(
+  pipeline: Pipeline,
+  inputs: InputReport[],
+  processingSeconds: number,
+  version: string,
+): Summary {
+  const dc = pipeline.decoder.counters;
+  const fc = pipeline.flows.counters;
+  const link: Record<string, number> = {};
+  for (const [type, n] of [...dc.linkTypes.entries()].sort((a, b) => a[0] - b[0])) link[linkTypeName(type)] = n;
+  const fileBytes = inputs.reduce((s, i) => s + i.file_bytes, 0);
+  const seconds = Math.max(processingSeconds, 1e-9);
+  const first = Number.isNaN(pipeline.firstTs) ? null : pipeline.firstTs;
+  const last = Number.isNaN(pipeline.lastTs) ? null : pipeline.lastTs;
+  const flowJson = fc.toJSON() as Record<string, unknown>;
+  return {
+    schema: 'lantern.summary/1',
+    lantern_version: version,
+    inputs,
+    frames: pipeline.frames,
+    bytes: pipeline.capturedBytes,
+    wire_bytes: pipeline.wireBytes,
+    file_bytes: fileBytes,
+    first_ts: first,
+    last_ts: last,
+    duration_seconds: first !== null && last !== null ? round6(last - first) : 0,
+    truncated: inputs.some((i) => i.truncated),
+    link_types: link,
+    layers: layerCounters(dc),
+    l2_protocols: Object.fromEntries([...dc.l2.entries()].sort((a, b) => b[1] - a[1])),
+    tcp: {
+      segments: fc.tcpSegments,
+      retransmissions: fc.retransmissions,
+      out_of_order: fc.outOfOrder,
+      overlaps: fc.overlaps,
+      overlap_mismatches: fc.overlapMismatches,
+      gaps: fc.gaps,
+      gap_bytes: fc.gapBytes,
+      midstream_pickups: fc.midstreamPickups,
+      buffer_cap_hits: fc.bufferCapHits,
+    },
+    flows: fc.created,
+    flow_detail: flowJson,
+    anomalies: pipeline.anomalies.toJSON(),
+    anomaly_total: pipeline.anomalies.total,
+    internal_errors: pipeline.errorSamples,
+    processing_seconds: round6(processingSeconds),
+    throughput: {
+      mb_per_s: round3(fileBytes / 1e6 / seconds),
+      frames_per_s: Math.round(pipeline.frames / seconds),
+    },
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+function layerCounters(dc: Pipeline['decoder']['counters']): Record<string, number> {
+  const json = dc.toJSON() as Record<string, unknown>;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(json)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
