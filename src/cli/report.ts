@@ -16,14 +16,14 @@ export function formatSummary(s: Summary): string {
   lines.push(`  Link types ${entries(s.link_types)}`);
   const l = s.layers;
   lines.push(
-    `  Layers     IPv4 ${n(l.ipv4 ?? 0)}  IPv6 ${n(l.ipv6 ?? 0)}  TCP ${n(l.tcp ?? 0)}  UDP ${n(l.udp ?? 0)}  ICMP ${n((l.icmp ?? 0) + (l.icmpv6 ?? 0))}  ARP ${n(l.arp ?? 0)}  fragments ${n(l.fragments ?? 0)} (${n(l.fragmentsReassembled ?? 0)} datagrams reassembled)`,
+    `  Layers     IPv4 ${n(l.ipv4 ?? 0)}  IPv6 ${n(l.ipv6 ?? 0)}  TCP ${n(l.tcp ?? 0)}  UDP ${n(l.udp ?? 0)}  ICMP ${n((l.icmp ?? 0) + (l.icmpv6 ?? 0))}  ARP ${n(l.arp ?? 0)}  fragments ${n(l.fragments ?? 0)} (${n(l.fragments_reassembled ?? 0)} datagrams reassembled)`,
   );
   if (Object.keys(s.l2_protocols).length > 0) lines.push(`  Layer 2    ${entries(s.l2_protocols)}`);
   const t = s.tcp;
   lines.push(
     `  TCP        ${n(t.segments)} segments  ${n(t.retransmissions)} retransmissions  ${n(t.out_of_order)} out of order  ${n(t.gaps)} gaps (${n(t.gap_bytes)} bytes missing)`,
   );
-  const byProto = (s.flow_detail.byProtocol ?? {}) as Record<string, number>;
+  const byProto = (s.flow_detail.by_protocol ?? {}) as Record<string, number>;
   lines.push(`  Flows      ${n(s.flows)}${Object.keys(byProto).length ? `   ${entries(byProto)}` : ''}`);
   const anomalies = Object.entries(s.anomalies).sort((a, b) => b[1] - a[1]);
   if (anomalies.length === 0) lines.push('  Anomalies  none');

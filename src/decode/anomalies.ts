@@ -13,6 +13,7 @@ export const LINK = defineAnomalies('link', {
 export const ETH = defineAnomalies('eth', {
   truncated: { severity: 'weird', description: 'Frame shorter than the 14-byte Ethernet header.' },
   bad_type_length: { severity: 'violation', description: 'Type/length field between 1501 and 1535: neither an 802.3 length nor an EtherType.' },
+  length_too_short: { severity: 'violation', description: '802.3 length field below the LLC (3 or 4 bytes) or LLC + SNAP (8 bytes) header it announces.' },
   length_exceeds_frame: { severity: 'weird', description: '802.3 length field is larger than the frame (and the capture did not cut it).' },
 });
 
@@ -43,16 +44,17 @@ export const IPV4 = defineAnomalies('ipv4', {
   bad_header_length: { severity: 'violation', description: 'IHL below 5 (20 bytes).' },
   bad_total_length: { severity: 'violation', description: 'Total length smaller than the header length.' },
   zero_total_length: { severity: 'weird', description: 'Total length 0 (typical of TCP segmentation offload on the capturing host); the frame length was used.' },
-  total_length_exceeds_capture: { severity: 'weird', description: 'Total length runs past the end of the frame, and the snap length does not explain it.' },
+  total_length_exceeds_capture: { severity: 'weird', description: 'Total length runs past the end of the frame, and the snap length does not explain it; the frame end was used.' },
   bad_option: { severity: 'weird', description: 'An IPv4 option length is below 2 or runs past the header; option walk stopped.' },
   reserved_flag: { severity: 'weird', description: 'The reserved (evil) bit of the flags field is set.' },
+  source_route: { severity: 'weird', description: 'Loose or strict source-route option (LSRR/SSRR): rare, and a classic spoofing aid.' },
 });
 
 export const IPV6 = defineAnomalies('ipv6', {
   truncated: { severity: 'weird', description: 'The 40-byte IPv6 header is cut short.' },
   bad_version: { severity: 'violation', description: 'IP version field is not 6 where an IPv6 header was expected.' },
   zero_payload_length: { severity: 'weird', description: 'Payload length 0 with data following (jumbogram or segmentation offload); the frame length was used.' },
-  payload_length_exceeds_capture: { severity: 'weird', description: 'Payload length runs past the end of the frame, and the snap length does not explain it.' },
+  payload_length_exceeds_capture: { severity: 'weird', description: 'Payload length runs past the end of the frame, and the snap length does not explain it; the frame end was used.' },
   bad_extension_header: { severity: 'violation', description: 'An extension header is cut short or its length runs past the payload.' },
   too_many_extension_headers: { severity: 'cap', description: 'Extension-header chain longer than the decoder follows (10); no L4 decoded.' },
   hop_by_hop_not_first: { severity: 'violation', description: 'Hop-by-hop options header appears after the first position of the chain.' },

@@ -30,11 +30,33 @@ export class DecodeCounters {
   payloadCut = 0;
   /** Non-IP Layer-2 frames per protocol name (`goose`, `lldp`, `llc_0x42`...) or EtherType hex (`0x88b5`). */
   readonly l2 = new Map<string, number>();
-  /** Frames per link type number. */
-  readonly linkTypes = new Map<number, number>();
   /** Frames skipped because their link type is not decoded, per link type number. */
   readonly unsupportedLink = new Map<number, number>();
+  private readonly linkTypeCounts = new Map<number, number>();
+  private runLinkType = -1;
+  private runLength = 0;
 
+  /** Frames per link type number. */
+  get linkTypes(): Map<number, number> {
+    this.flushLinkTypeRun();
+    return this.linkTypeCounts;
+  }
+
+  /** Counts a frame of `linkType`. Runs of one link type are summed in a field and folded into the map on change. */
+  countLinkType(linkType: number): void {
+    if (linkType !== this.runLinkType) {
+      this.flushLinkTypeRun();
+      this.runLinkType = linkType;
+    }
+    this.runLength++;
+  }
+
+  private flushLinkTypeRun(): void {
+    if (this.runLength === 0) return;
+    const map = this.linkTypeCounts;
+    map.set(this.runLinkType, (map.get(this.runLinkType) ?? 0) + this.runLength);
+    this.runLength = 0;
+  }
   toJSON(): object {
     return {
       frames: this.frames,
@@ -65,10 +87,10 @@ export class DecodeCounters {
   }
 }
 
-function sortedObject<K>(map: Map<K, number>, name: (k: K) => string): Record<string, number> {
+function sortedObject<K>(map: Map<K, number>, name: (key: K) => string): Record<string, number> {
+  const entries = [...map].map(([key, n]) => [name(key), n] as const);
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: Record<string, number> = {};
-  for (const [k, n] of [...map].map(([k, n]) => [name(k), n] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    out[k] = n;
-  }
+  for (const [key, n] of entries) out[key] = (out[key] ?? 0) + n;
   return out;
 }

@@ -33,6 +33,19 @@ export class Packet {
   /** Offset in buf where the EtherType's payload (the L3 header or L2 protocol PDU) starts, and its end. */
   l2PayloadOff = 0;
   l2PayloadEnd = 0;
+  /** 802.2 LLC header of an 802.3 frame (-1 when none), and the SNAP OUI/protocol id after it (-1 when none). */
+  llcDsap = -1;
+  llcSsap = -1;
+  llcControl = -1;
+  snapOui = -1;
+  snapPid = -1;
+
+  // ARP/RARP over Ethernet/IPv4 (l3 = L3.ARP). MAC offsets point into buf (-1 when absent); IPs as uint32.
+  arpOp = 0;
+  arpSenderMacOff = -1;
+  arpSenderIp = 0;
+  arpTargetMacOff = -1;
+  arpTargetIp = 0;
 
   // Layer 3.
   /** L3.NONE, L3.IPV4, L3.IPV6 or L3.ARP */
@@ -47,6 +60,8 @@ export class Packet {
   /** Upper-layer protocol number (after IPv6 extension headers). */
   ipProto = 0;
   ttl = 0;
+  /** IPv4 identification, or the IPv6 fragment header identification (0 when none). */
+  ipId = 0;
   /** True when this frame held a fragment that did not (yet) complete a datagram: no L4 below. */
   fragment = false;
   /** True when the L4 data below comes from a reassembled datagram (l4Buf is then a fresh copy). */
@@ -68,6 +83,14 @@ export class Packet {
   /** Application payload in l4Buf: [payloadOff, payloadEnd). */
   payloadOff = 0;
   payloadEnd = 0;
+  /** Payload length the headers declare (IP/UDP lengths); larger than payloadLength when the capture cut it. */
+  payloadWireLength = 0;
+  /** True when the headers are whole but the capture's snap length cut the bytes after them. */
+  payloadCut = false;
+  /** TCP options of this segment: MSS (0 when absent), window scale shift (-1 when absent), SACK permitted. */
+  tcpMss = 0;
+  tcpWindowScale = -1;
+  tcpSackPermitted = false;
 
   /** Resets every field a decoder may set; called once per frame. */
   reset(): void {
@@ -79,6 +102,16 @@ export class Packet {
     this.etherType = 0;
     this.l2PayloadOff = 0;
     this.l2PayloadEnd = 0;
+    this.llcDsap = -1;
+    this.llcSsap = -1;
+    this.llcControl = -1;
+    this.snapOui = -1;
+    this.snapPid = -1;
+    this.arpOp = 0;
+    this.arpSenderMacOff = -1;
+    this.arpSenderIp = 0;
+    this.arpTargetMacOff = -1;
+    this.arpTargetIp = 0;
     this.l3 = 0;
     this.src4 = 0;
     this.dst4 = 0;
@@ -87,6 +120,7 @@ export class Packet {
     this.dst6Off = 0;
     this.ipProto = 0;
     this.ttl = 0;
+    this.ipId = 0;
     this.fragment = false;
     this.reassembled = false;
     this.l4 = 0;
@@ -102,6 +136,11 @@ export class Packet {
     this.icmpCode = 0;
     this.payloadOff = 0;
     this.payloadEnd = 0;
+    this.payloadWireLength = 0;
+    this.payloadCut = false;
+    this.tcpMss = 0;
+    this.tcpWindowScale = -1;
+    this.tcpSackPermitted = false;
   }
 
   get payloadLength(): number {

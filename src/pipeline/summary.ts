@@ -54,7 +54,6 @@ export function buildSummary(
   const seconds = Math.max(processingSeconds, 1e-9);
   const first = Number.isNaN(pipeline.firstTs) ? null : pipeline.firstTs;
   const last = Number.isNaN(pipeline.lastTs) ? null : pipeline.lastTs;
-  const flowJson = fc.toJSON() as Record<string, unknown>;
   return {
     schema: 'lantern.summary/1',
     lantern_version: version,
@@ -82,7 +81,14 @@ export function buildSummary(
       buffer_cap_hits: fc.bufferCapHits,
     },
     flows: fc.created,
-    flow_detail: flowJson,
+    flow_detail: {
+      ended: fc.ended,
+      active_at_end: fc.active,
+      evicted_cap: fc.evictedCap,
+      timed_out_idle: fc.timedOutIdle,
+      timed_out_lifetime: fc.timedOutLifetime,
+      by_protocol: Object.fromEntries([...fc.byProtocol.entries()].sort((a, b) => b[1] - a[1])),
+    },
     anomalies: pipeline.anomalies.toJSON(),
     anomaly_total: pipeline.anomalies.total,
     internal_errors: pipeline.errorSamples,
@@ -95,11 +101,16 @@ export function buildSummary(
   };
 }
 
+/** The decoder's numeric counters, with the snake_case names every exported field uses. */
 function layerCounters(dc: Pipeline['decoder']['counters']): Record<string, number> {
   const json = dc.toJSON() as Record<string, unknown>;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(json)) if (typeof v === 'number') out[k] = v;
+  for (const [k, v] of Object.entries(json)) if (typeof v === 'number') out[snakeCase(k)] = v;
   return out;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function round3(x: number): number {

@@ -53,7 +53,10 @@ export interface ProtocolSession {
    * during the call. `ts` is the capture time of the packet that completed these bytes.
    */
   onData(dir: Direction, data: Uint8Array, ts: number): void;
-  /** `bytes` of this direction's stream were never seen (capture loss); the next onData starts after the hole. */
+  /**
+   * `bytes` of this direction's stream were never seen (capture loss); the next onData starts after the hole. UDP: the
+   * datagram just delivered was cut short by `bytes` (the capture's snap length).
+   */
   onGap(dir: Direction, bytes: number, ts: number): void;
   /** The flow ended (FIN/RST, timeout, eviction or end of input). */
   onEnd(ts: number): void;

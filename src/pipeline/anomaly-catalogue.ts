@@ -1,0 +1,46 @@
+// Every anomaly Lantern can raise, from each stage's own catalogue. docs/anomalies.md is rendered from this list
+// (a test keeps the two in step), so a code is declared once, in the module that raises it.
+import type { AnomalyDefinition } from '../common/anomaly.js';
+import { CAPTURE_ANOMALIES, PCAP_ANOMALIES, PCAPNG_ANOMALIES } from '../capture/anomalies.js';
+import { DECODE_ANOMALIES } from '../decode/anomalies.js';
+import { FLOW_ANOMALIES, TCP_STREAM_ANOMALIES } from '../flow/anomalies.js';
+import { PIPELINE_ANOMALIES } from './anomalies.js';
+
+export interface CatalogueSection {
+  stage: string;
+  definitions: readonly AnomalyDefinition[];
+}
+
+export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
+  { stage: 'capture', definitions: [CAPTURE_ANOMALIES, PCAP_ANOMALIES, PCAPNG_ANOMALIES].flatMap((c) => c.definitions) },
+  { stage: 'decode', definitions: DECODE_ANOMALIES },
+  { stage: 'flow', definitions: [FLOW_ANOMALIES, TCP_STREAM_ANOMALIES].flatMap((c) => c.definitions) },
+  { stage: 'pipeline', definitions: PIPELINE_ANOMALIES.definitions },
+];
+
+export const ALL_ANOMALIES: readonly AnomalyDefinition[] = ANOMALY_SECTIONS.flatMap((s) => s.definitions);
+
+export function isDeclaredAnomaly(code: string): boolean {
+  return DECLARED.has(code);
+}
+
+const DECLARED = new Set(ALL_ANOMALIES.map((d) => d.code));
+
+export function renderAnomalyDocs(): string {
+  const lines = [
+    '# Anomaly codes',
+    '',
+    'Generated from the catalogues in the code (`src/pipeline/anomaly-catalogue.ts`); `UPDATE_GOLDEN=1 npm test` rewrites',
+    'this page. Codes are stable: they are an API for rules, dashboards and tests.',
+    '',
+    'Severities: **weird**: odd but decoding goes on; **violation**: the bytes are not (or no longer) what they claim,',
+    'the unit is skipped or resynchronised; **cap**: a resource limit was hit and something was dropped or cut short.',
+    '',
+  ];
+  for (const section of ANOMALY_SECTIONS) {
+    lines.push(`## ${section.stage}`, '', '| code | severity | meaning |', '|---|---|---|');
+    for (const d of section.definitions) lines.push(`| \`${d.code}\` | ${d.severity} | ${d.description.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+// `lantern analyze` end to end, as a user runs it: exports, formats, standard input, and every kind of bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runLantern, TESTDATA } from './support.js';
+
+const LOOPBACK = join(TESTDATA, 'loopback.pcap');
+const work = mkdtempSync(join(tmpdir(), 'lantern-cli-'));
+
+function exportOf(args: string[], input?: Uint8Array): { status: number | null; stderr: string; stdout: string; summary: Record<string, unknown> } {
+  const dir = mkdtempSync(join(work, 'out-'));
+  const r = runLantern(['analyze', ...args, '--export', dir], input);
+  let summary: Record<string, unknown> = {};
+  try {
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // no export: the caller's assertions say whether that was expected
+  }
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout, summary };
+}
+
+test('analyze writes summary.json with the documented fields', () => {
+  const r = exportOf([LOOPBACK]);
+  assert.equal(r.status, 0, r.stderr);
+  const s = r.summary;
+  assert.equal(s.frames, 38);
+  assert.equal(typeof s.bytes, 'number');
+  assert.equal(typeof s.first_ts, 'number');
+  assert.equal(typeof s.last_ts, 'number');
+  assert.deepEqual(s.link_types, { ethernet: 38 });
+  const layers = s.layers as Record<string, number>;
+  for (const k of ['ipv4', 'ipv6', 'tcp', 'udp', 'arp', 'fragments', 'fragments_reassembled']) assert.equal(typeof layers[k], 'number', k);
+  const tcp = s.tcp as Record<string, number>;
+  for (const k of ['gaps', 'gap_bytes', 'retransmissions']) assert.equal(typeof tcp[k], 'number', k);
+  assert.equal(typeof s.flows, 'number');
+  assert.equal(typeof s.anomalies, 'object');
+  assert.equal(s.truncated, false);
+  assert.equal(typeof s.processing_seconds, 'number');
+  assert.equal(typeof (s.throughput as Record<string, number>).mb_per_s, 'number');
+  assert.match(r.stdout, /Frames\s+38/);
+});
+
+test('gzip input and standard input give the same counts as the plain file', () => {
+  const plain = exportOf([LOOPBACK]).summary;
+  const gz = join(work, 'loopback.bin');
+  writeFileSync(gz, gzipSync(readFileSync(LOOPBACK)));
+  const zipped = exportOf([gz]);
+  assert.equal(zipped.status, 0, zipped.stderr);
+  assert.equal(zipped.summary.frames, plain.frames);
+  assert.deepEqual(zipped.summary.layers, plain.layers);
+  const stdin = exportOf(['-'], readFileSync(LOOPBACK));
+  assert.equal(stdin.status, 0, stdin.stderr);
+  assert.equal(stdin.summary.frames, plain.frames);
+  assert.deepEqual(stdin.summary.layers, plain.layers);
+  assert.equal(stdin.summary.flows, plain.flows);
+});
+
+test('several captures in one run add up', () => {
+  const r = exportOf([LOOPBACK, LOOPBACK]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.summary.frames, 76);
+  assert.equal((r.summary.inputs as unknown[]).length, 2);
+});
+
+test('a truncated capture is analysed up to the break and reported as truncated', () => {
+  const whole = readFileSync(LOOPBACK);
+  const cut = join(work, 'cut.pcap');
+  writeFileSync(cut, whole.subarray(0, whole.length - 30));
+  const r = exportOf([cut]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.summary.truncated, true);
+  assert.equal(r.summary.frames, 37);
+  assert.match(r.stderr, /truncated/);
+});
+
+test('bad input: one-line errors and a non-zero exit', () => {
+  const text = join(work, 'notes.pcap');
+  writeFileSync(text, 'these are not the packets you are looking for\n');
+  const empty = join(work, 'empty.pcap');
+  writeFileSync(empty, '');
+  const dir = join(work, 'a-directory');
+  mkdirSync(dir);
+  for (const path of [text, empty, dir, join(work, 'missing.pcap')]) {
+    const r = runLantern(['analyze', path]);
+    assert.equal(r.status, 1, `${path}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^lantern: /);
+  }
+  const usage = runLantern(['analyze']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /^lantern: /);
+  const unknown = runLantern(['frobnicate']);
+  assert.equal(unknown.status, 2);
+});
+
+test('a good file next to a bad one: the good one is analysed, the exit says something failed', () => {
+  const text = join(work, 'bad.pcap');
+  writeFileSync(text, 'nope');
+  const r = exportOf([LOOPBACK, text]);
+  assert.equal(r.status, 1);
+  assert.equal(r.summary.frames, 38);
+});
