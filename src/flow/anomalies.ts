@@ -54,6 +54,11 @@ export const TCP_STREAM_ANOMALIES = defineAnomalies('tcp', {
     severity: 'weird',
     description: 'A SYN carried payload (TCP Fast Open or crafted traffic); the data is kept.',
   },
+  seq_jump: {
+    severity: 'violation',
+    description:
+      'The stream resumed more than 16 MiB past the expected sequence number: not counted as missing bytes (two connections interleaved on the same ports, or crafted segments); the session resynchronises.',
+  },
   bad_seq: {
     severity: 'weird',
     description: 'A segment lay more than 1 GiB away from the expected sequence number: dropped.',

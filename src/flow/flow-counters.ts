@@ -22,6 +22,10 @@ export class FlowCounters {
   gapBytes = 0;
   /** TCP directions whose first sequence number was learnt without a SYN. */
   midstreamPickups = 0;
+  /** Holes too big to be capture loss (tcp.seq_jump): the stream resynchronised, the bytes are not in gapBytes. */
+  seqJumps = 0;
+  /** Packets that reached a flow after it closed (FIN both ways or RST) and were absorbed, not reassembled. */
+  afterClose = 0;
   /** Out-of-order buffering caps hit (per direction or table-wide). */
   bufferCapHits = 0;
   /** Ended TCP/UDP flows per detected protocol id; `unknown` when no probe matched, `undecided` when it ended first. */
@@ -50,6 +54,8 @@ export class FlowCounters {
       gapBytes: this.gapBytes,
       midstreamPickups: this.midstreamPickups,
       bufferCapHits: this.bufferCapHits,
+      afterClose: this.afterClose,
+      seqJumps: this.seqJumps,
       byProtocol,
     };
   }

@@ -161,11 +161,13 @@ export class FlowTable {
     const isTcp = proto === IPPROTO.TCP;
     const flags = isTcp ? pkt.tcpFlags : 0;
     const synOnly = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
+    if (isTcp) this.counters.tcpSegments++;
 
     let flow: Flow | null = this.index.find(key);
     if (flow !== null) {
       if (flow.closed !== CLOSE.OPEN) {
         if (!synOnly) {
+          this.counters.afterClose++;
           if (pkt.payloadEnd > pkt.payloadOff) {
             this.anomalies.add(
               flow.closed === CLOSE.RST ? TCP_STREAM_ANOMALIES.codes.data_after_rst : TCP_STREAM_ANOMALIES.codes.data_after_fin,
@@ -296,7 +298,6 @@ export class FlowTable {
   }
 
   private tcp(flow: Flow, dir: 0 | 1, flags: number, pkt: Packet, ts: number): void {
-    this.counters.tcpSegments++;
     const s = dir === 0 ? flow.s0! : flow.s1!;
     const peer = dir === 0 ? flow.s1! : flow.s0!;
     if ((flags & TCP_FLAG.SYN) !== 0) flow.tcpBits |= TCP_BITS.HANDSHAKE;

@@ -40,6 +40,11 @@ import type { FlowCounters } from './flow-counters.js';
 
 /** Segments farther than this from the expected sequence number are dropped as implausible. */
 export const MAX_SEQ_DISTANCE = 1 << 30;
+/**
+ * A hole bigger than this is not capture loss but a jump of the sequence space (two connections interleaved on the
+ * same ports, a crafted segment): reported as `tcp.seq_jump` and kept out of the missing-bytes total.
+ */
+export const MAX_PLAUSIBLE_GAP = 16 * 1024 * 1024;
 /** Delivered segments remembered (seq, length, hash) to catch exact retransmissions with different bytes. */
 export const RECENT_SLOTS = 2;
 /** 4-byte words sampled by the hash of a remembered segment (segments up to 4 * HASH_SAMPLES bytes: every byte). */
@@ -450,6 +455,12 @@ export class TcpStream<O> {
   }
 
   private reportGap(env: ReassemblyEnv<O>, bytes: number, ts: number): void {
+    if (bytes > MAX_PLAUSIBLE_GAP) {
+      env.counters.seqJumps++;
+      env.anomalies.add(A.seq_jump);
+      env.sink.streamGap(this, bytes, ts);
+      return;
+    }
     this.gaps++;
     this.gapBytes += bytes;
     env.counters.gaps++;

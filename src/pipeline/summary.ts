@@ -79,6 +79,8 @@ export function buildSummary(
       gap_bytes: fc.gapBytes,
       midstream_pickups: fc.midstreamPickups,
       buffer_cap_hits: fc.bufferCapHits,
+      after_close: fc.afterClose,
+      seq_jumps: fc.seqJumps,
     },
     flows: fc.created,
     flow_detail: {
