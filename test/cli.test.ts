@@ -7,6 +7,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runLantern, TESTDATA } from './support.js';
 
+interface FlowLine {
+  transport: string;
+  server: { ip: string; port: number };
+  role_source: string;
+  end_reason: string;
+  payload_bytes_to_server: number;
+  payload_bytes_to_client: number;
+  tcp: unknown;
+}
+
 const LOOPBACK = join(TESTDATA, 'loopback.pcap');
 const work = mkdtempSync(join(tmpdir(), 'lantern-cli-'));
 
@@ -41,6 +51,26 @@ test('analyze writes summary.json with the documented fields', () => {
   assert.equal(typeof s.processing_seconds, 'number');
   assert.equal(typeof (s.throughput as Record<string, number>).mb_per_s, 'number');
   assert.match(r.stdout, /Frames\s+38/);
+});
+
+test('flows.ndjson has one documented record per flow, roles from the handshake', () => {
+  const dir = mkdtempSync(join(work, 'flows-'));
+  const r = runLantern(['analyze', LOOPBACK, '--export', dir, '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const flows = readFileSync(join(dir, 'flows.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FlowLine);
+  assert.equal(flows.length, 7);
+  const tcp = flows.filter((f) => f.transport === 'tcp');
+  assert.equal(tcp.length, 1);
+  assert.deepEqual(tcp[0].server, { ip: '127.0.0.1', port: 5020 });
+  assert.equal(tcp[0].role_source, 'handshake');
+  assert.equal(tcp[0].end_reason, 'fin');
+  assert.equal(tcp[0].payload_bytes_to_server, 5 * 10 + 6000);
+  assert.equal(tcp[0].payload_bytes_to_client, 5 * 14 + 6004);
+  assert.deepEqual(tcp[0].tcp, { handshake: true, gaps: 0, gap_bytes: 0, retransmissions: 0, overlap_mismatches: 0 });
+  const udp6 = flows.find((f) => f.transport === 'udp' && f.server.ip === '::1' && f.server.port === 5021);
+  assert.ok(udp6, 'IPv6 UDP flow');
+  assert.equal(udp6.payload_bytes_to_server, 48 + 3000);
+  assert.equal(flows.filter((f) => f.transport === 'icmp' || f.transport === 'icmp6').length, 2);
 });
 
 test('gzip input and standard input give the same counts as the plain file', () => {

@@ -1,4 +1,5 @@
 // Fuzz: random and mutated captures through the file path and the stream path never throw, never hang, agree.
+import { prng } from '../common/prng.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,17 +36,7 @@ const MAX_MS_PER_INPUT = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'lantern-capture-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 function randomPcap(r: () => number): Uint8Array {
   const le = r() < 0.5;

@@ -55,6 +55,10 @@ export abstract class PushReader {
   /** Stream offset of buf[0]. */
   protected base = 0;
   protected readonly frame: Frame = newFrame();
+  /** Set after a bad record or block: parse() resynchronises before reading on. */
+  protected resyncing = false;
+  /** Set by scan() when it stopped on a plausible record or block. */
+  protected scanFound = false;
   private ended = false;
 
   constructor(
@@ -141,4 +145,34 @@ export abstract class PushReader {
    * after it returns are a truncated record.
    */
   protected abstract parse(ending: boolean): void;
+
+  /**
+   * Scans forward from `from` for the next plausible record or block. Returns where it stopped: on one it found
+   * (scanFound set), on a candidate that needs more bytes (not ending), or where too few bytes remain.
+   */
+  protected abstract scan(from: number, ending: boolean): number;
+
+  /** The format's `resync` and `resync_failed` anomaly codes. */
+  protected abstract readonly resyncCodes: { readonly resync: string; readonly resync_failed: string };
+
+  /** Skips to the next plausible record; bytes passed over are gone for good, so the scan always progresses. */
+  protected resync(ending: boolean): boolean {
+    const p = this.scan(this.pos, ending);
+    this.skippedBytes += p - this.pos;
+    this.pos = p;
+    if (this.scanFound) {
+      this.resyncing = false;
+      this.anomalies.add(this.resyncCodes.resync);
+      return true;
+    }
+    if (ending) this.giveUp();
+    return false;
+  }
+
+  protected giveUp(): void {
+    this.anomalies.add(this.resyncCodes.resync_failed);
+    this.skippedBytes += this.fill - this.pos;
+    this.pos = this.fill;
+    this.resyncing = false;
+  }
 }

@@ -74,8 +74,7 @@ export class PcapReader extends PushReader {
   private fracLimit = 1_000_000;
   private fracToNs = 1000;
   private badMagic = false;
-  private resyncing = false;
-  private scanFound = false;
+  protected readonly resyncCodes = PCAP_ANOMALIES.codes;
   private lastTsSec = -1;
 
   constructor(handler: FrameHandler, anomalies: AnomalyCounter, initialCapacity?: number) {
@@ -227,7 +226,7 @@ export class PcapReader extends PushReader {
    * (or which ends exactly at the end of input). Returns the offset where the scan stopped: the record found
    * (scanFound set), a candidate that needs more bytes (not ending), or where too few bytes remain for a header.
    */
-  private scan(from: number, ending: boolean): number {
+  protected scan(from: number, ending: boolean): number {
     const b = this.buf;
     const hl = this.headerLength;
     const fill = this.fill;
@@ -260,24 +259,4 @@ export class PcapReader extends PushReader {
     return this.scanFound;
   }
 
-  /** Skips to the next plausible record; bytes passed over are gone for good, so the scan always progresses. */
-  private resync(ending: boolean): boolean {
-    const p = this.scan(this.pos, ending);
-    this.skippedBytes += p - this.pos;
-    this.pos = p;
-    if (this.scanFound) {
-      this.resyncing = false;
-      this.anomalies.add(PCAP_ANOMALIES.codes.resync);
-      return true;
-    }
-    if (ending) this.giveUp();
-    return false;
-  }
-
-  private giveUp(): void {
-    this.anomalies.add(PCAP_ANOMALIES.codes.resync_failed);
-    this.skippedBytes += this.fill - this.pos;
-    this.pos = this.fill;
-    this.resyncing = false;
-  }
 }

@@ -183,8 +183,7 @@ export class PcapngReader extends PushReader {
   private sectionIfaces: (PcapngInterface | null)[] = [];
   private readonly allIfaces: PcapngInterface[] = [];
   private interfaceCapHit = false;
-  private resyncing = false;
-  private scanFound = false;
+  protected readonly resyncCodes = PCAPNG_ANOMALIES.codes;
   /** Scratch for splitting 64-bit timestamps without allocating. */
   private tsHigh = 0;
   private tsLow = 0;
@@ -609,7 +608,7 @@ export class PcapngReader extends PushReader {
    * matches. Returns the offset where the scan stopped: the block found (scanFound set), a candidate that needs
    * more bytes (not ending; at most one 16 MiB block is then buffered), or where too few bytes remain for a header.
    */
-  private scan(from: number, ending: boolean): number {
+  protected scan(from: number, ending: boolean): number {
     const b = this.buf;
     const fill = this.fill;
     // A plausible length (<= 16 MiB) has a top byte of 0 or 1; an SHB may use the other byte order, so let 0a through.
@@ -633,24 +632,4 @@ export class PcapngReader extends PushReader {
     return p;
   }
 
-  /** Skips to the next plausible block; bytes passed over are gone for good, so the scan always progresses. */
-  private resync(ending: boolean): boolean {
-    const p = this.scan(this.pos, ending);
-    this.skippedBytes += p - this.pos;
-    this.pos = p;
-    if (this.scanFound) {
-      this.resyncing = false;
-      this.anomalies.add(PCAPNG_ANOMALIES.codes.resync);
-      return true;
-    }
-    if (ending) this.giveUp();
-    return false;
-  }
-
-  private giveUp(): void {
-    this.anomalies.add(PCAPNG_ANOMALIES.codes.resync_failed);
-    this.skippedBytes += this.fill - this.pos;
-    this.pos = this.fill;
-    this.resyncing = false;
-  }
 }

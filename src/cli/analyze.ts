@@ -6,7 +6,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport } from '../pipeline/summary.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './report.js';
-import { writeExport } from './export.js';
+import { FlowLogWriter, writeSummary } from './export.js';
 import { lanternVersion } from './version.js';
 
 export interface AnalyzeOptions {
@@ -16,7 +16,16 @@ export interface AnalyzeOptions {
 }
 
 export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
-  const pipeline = new Pipeline();
+  let flowLog: FlowLogWriter | undefined;
+  if (opts.export) {
+    try {
+      flowLog = new FlowLogWriter(opts.export);
+    } catch (err) {
+      process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
+  const pipeline = new Pipeline({ flowListener: flowLog });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -65,7 +74,8 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   const summary = buildSummary(pipeline, inputs, seconds, lanternVersion());
   if (opts.export) {
     try {
-      writeExport(opts.export, summary);
+      flowLog?.close();
+      writeSummary(opts.export, summary);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;

@@ -6,7 +6,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './report.js';
-import { writeExport } from './export.js';
+import { FlowLogWriter, writeSummary } from './export.js';
 import { lanternVersion } from './version.js';
 
 export interface CaptureOptions {
@@ -22,7 +22,16 @@ export interface CaptureOptions {
 const EXPORT_REFRESH_MS = 10_000;
 
 export async function captureCommand(opts: CaptureOptions): Promise<number> {
-  const pipeline = new Pipeline();
+  let flowLog: FlowLogWriter | undefined;
+  if (opts.export) {
+    try {
+      flowLog = new FlowLogWriter(opts.export);
+    } catch (err) {
+      process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
+  const pipeline = new Pipeline({ flowListener: flowLog });
   const live = startLiveCapture({ interface: opts.interface, filter: opts.filter });
   const started = process.hrtime.bigint();
   const label = `${opts.interface}${opts.filter ? ` (${opts.filter})` : ''}`;
@@ -42,7 +51,12 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   const snapshot = (): Summary => buildSummary(pipeline, [input], Number(process.hrtime.bigint() - started) / 1e9, lanternVersion());
   if (opts.export) {
     const dir = opts.export;
-    timers.push(setInterval(() => safeExport(dir, snapshot()), EXPORT_REFRESH_MS));
+    timers.push(
+      setInterval(() => {
+        flowLog?.flush();
+        safeExport(dir, snapshot());
+      }, EXPORT_REFRESH_MS),
+    );
   }
   const count = opts.count;
   const handler = {
@@ -88,7 +102,14 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
     dropped_by_interface: stats.droppedByInterface,
     messages: stats.messages,
   };
-  if (opts.export && !safeExport(opts.export, summary)) return 1;
+  if (opts.export) {
+    try {
+      flowLog?.close();
+    } catch {
+      // reported by safeExport below if the directory is unwritable
+    }
+    if (!safeExport(opts.export, summary)) return 1;
+  }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!opts.quiet) {
     process.stdout.write(formatSummary(summary) + '\n');
@@ -99,7 +120,7 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
 
 function safeExport(dir: string, summary: Summary): boolean {
   try {
-    writeExport(dir, summary);
+    writeSummary(dir, summary);
     return true;
   } catch (err) {
     process.stderr.write(`lantern: cannot write export to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);

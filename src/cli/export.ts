@@ -1,9 +1,11 @@
-// `--export DIR`: writes the analysis results as files (summary.json now; events, assets and alerts in later stages).
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+// `--export DIR`: the analysis results as files: summary.json (docs/summary.md) and flows.ndjson (docs/flows.md).
+// Later stages add events, assets and alerts.
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FlowEndListener, FlowRecord } from '../flow/flow-table.js';
 import type { Summary } from '../pipeline/summary.js';
 
-export function writeExport(dir: string, summary: Summary): void {
+export function writeSummary(dir: string, summary: Summary): void {
   mkdirSync(dir, { recursive: true });
   writeJsonAtomic(join(dir, 'summary.json'), summary);
 }
@@ -13,4 +15,82 @@ function writeJsonAtomic(path: string, value: unknown): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
   renameSync(tmp, path);
+}
+
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Streams one JSON line per ended flow to DIR/flows.ndjson (through a temporary name until close()), with
+ * synchronous buffered writes: the capture read loop is synchronous, so there is no backpressure to wait for.
+ */
+export class FlowLogWriter implements FlowEndListener {
+  private readonly path: string;
+  private readonly tmp: string;
+  private fd: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  written = 0;
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, 'flows.ndjson');
+    this.tmp = `${this.path}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  onFlowEnd(flow: FlowRecord): void {
+    const line = JSON.stringify(flowLogRecord(flow)) + '\n';
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    this.written++;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0 || this.fd < 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, this.path);
+  }
+}
+
+/** The documented flows.ndjson record (docs/flows.md). */
+export function flowLogRecord(f: FlowRecord): Record<string, unknown> {
+  return {
+    ts: f.firstTs,
+    last_ts: f.lastTs,
+    duration: Math.round((f.lastTs - f.firstTs) * 1e6) / 1e6,
+    id: f.id,
+    transport: f.transport,
+    ip_proto: f.ipProto,
+    client: f.client,
+    server: f.server,
+    role_source: f.roleSource,
+    vlan: f.vlan,
+    protocol: f.protocol,
+    packets_to_server: f.packetsToServer,
+    packets_to_client: f.packetsToClient,
+    bytes_to_server: f.bytesToServer,
+    bytes_to_client: f.bytesToClient,
+    payload_bytes_to_server: f.payloadBytesToServer,
+    payload_bytes_to_client: f.payloadBytesToClient,
+    end_reason: f.endReason,
+    tcp: f.tcp === null
+      ? null
+      : {
+          handshake: f.tcp.handshake,
+          gaps: f.tcp.gaps,
+          gap_bytes: f.tcp.gapBytes,
+          retransmissions: f.tcp.retransmissions,
+          overlap_mismatches: f.tcp.overlapMismatches,
+        },
+  };
 }

@@ -10,7 +10,9 @@ import { IPPROTO, L3, Packet } from './packet.js';
 import { Decoder } from './decoder.js';
 import { ipv6String } from '../common/ip.js';
 import { DECODE_ANOMALIES } from './anomalies.js';
-import { DECLARED_CODES, Harness, readCaptureFile, undeclared } from './testkit.js';
+import { DECLARED_CODES, Harness, undeclared } from './testkit.js';
+import { readCaptureFile } from '../capture/open-capture.js';
+import { prng } from '../common/prng.js';
 import { SAMPLE_FRAMES } from './samples.js';
 
 test('decode fills the frame-level fields from a frame inside a larger buffer, and resets between frames', () => {
@@ -138,17 +140,10 @@ test('a whole sample frame raises nothing; a snapped one is a payload cut or a t
   }
 });
 
-/** xorshift32: a reproducible stream of pseudo-random numbers. */
+/** A reproducible stream of pseudo-random uint32 values. */
 function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  const next = prng(seed);
+  return () => Math.floor(next() * 4294967296);
 }
 
 const LINK_TYPES = [LINKTYPE.NULL, LINKTYPE.ETHERNET, LINKTYPE.RAW, LINKTYPE.LOOP, LINKTYPE.LINUX_SLL, LINKTYPE.IPV4, LINKTYPE.IPV6, LINKTYPE.LINUX_SLL2, 7, 65535];
@@ -211,15 +206,21 @@ function captureFiles(dir: string): string[] {
   return out;
 }
 
-test('real captures of the ICS corpus decode without undeclared anomalies', { skip: existsSync(CORPUS) ? false : `corpus not found at ${CORPUS}` }, () => {
+test('real captures of the ICS corpus decode without undeclared anomalies', { skip: existsSync(CORPUS) ? false : `corpus not found at ${CORPUS}: SKIPPED` }, async () => {
   const h = new Harness();
   let frames = 0;
   for (const file of captureFiles(CORPUS)) {
-    readCaptureFile(file, (frame) => {
-      h.decoder.decode(frame, h.pkt);
-      assertInvariants(h.pkt, file);
-      frames++;
-    });
+    await readCaptureFile(
+      file,
+      {
+        onFrame(frame) {
+          h.decoder.decode(frame, h.pkt);
+          assertInvariants(h.pkt, file);
+          frames++;
+        },
+      },
+      new AnomalyCounter(),
+    );
   }
   assert.deepEqual(undeclared(h.anomalies), []);
   assert.ok(frames > 100_000, `frames read: ${frames}`);
@@ -232,12 +233,12 @@ test('DECLARED_CODES covers the catalogues', () => {
   assert.equal(DECLARED_CODES.size, DECODE_ANOMALIES.length);
 });
 
-test('the project loopback capture: kernel-made IPv4 and IPv6 fragments reassemble into the datagrams sent', () => {
+test('the project loopback capture: kernel-made IPv4 and IPv6 fragments reassemble into the datagrams sent', async () => {
   const path = resolve(process.cwd(), 'test/testdata/loopback.pcap');
   const h = new Harness();
   const reassembled: Array<[number, number, number, boolean]> = [];
   let n = 0;
-  readCaptureFile(path, (frame) => {
+  await readCaptureFile(path, { onFrame(frame) {
     n++;
     h.decoder.decode(frame, h.pkt);
     const p = h.pkt;
@@ -246,7 +247,7 @@ test('the project loopback capture: kernel-made IPv4 and IPv6 fragments reassemb
       for (let i = p.payloadOff; i < p.payloadEnd; i++) if (p.l4Buf[i] !== 0x42) all0x42 = false;
       reassembled.push([n, p.l3, p.payloadLength, all0x42]);
     }
-  });
+  } }, new AnomalyCounter());
   assert.equal(n, 38);
   assert.deepEqual(reassembled, [
     [27, L3.IPV4, 4000, true],

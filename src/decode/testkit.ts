@@ -1,7 +1,6 @@
 // Test helpers of the decode layer (not used by the product): frames from bytes, one-call decoding, the set of
-// declared anomaly codes, and a minimal pcap/pcapng reader for smoke tests over the shared corpus.
+// declared anomaly codes.
 
-import { readFileSync } from 'node:fs';
 import { AnomalyCounter } from '../common/anomaly.js';
 import type { Frame } from '../capture/frame.js';
 import { Packet } from './packet.js';
@@ -64,71 +63,3 @@ export function undeclared(anomalies: AnomalyCounter): string[] {
   return Object.keys(anomalies.toJSON()).filter((c) => !DECLARED_CODES.has(c));
 }
 
-/**
- * Calls onFrame for every packet record of a classic pcap or pcapng file (either byte order). Just enough format
- * for smoke tests: unknown blocks are skipped, a damaged file stops the walk.
- */
-export function readCaptureFile(path: string, onFrame: (frame: Frame) => void): void {
-  const b = readFileSync(path);
-  const buf = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frame = frameOf(buf);
-  if (buf.length < 24) return;
-  const magic = dv.getUint32(0, false);
-  if (magic === 0x0a0d0d0a) {
-    readPcapng(buf, dv, frame, onFrame);
-    return;
-  }
-  let le: boolean;
-  let nanos: boolean;
-  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) [le, nanos] = [false, magic === 0xa1b23c4d];
-  else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) [le, nanos] = [true, magic === 0x4d3cb2a1];
-  else return;
-  frame.linkType = dv.getUint32(20, le) & 0xffff;
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const caplen = dv.getUint32(o + 8, le);
-    if (o + 16 + caplen > buf.length) return;
-    frame.tsSec = dv.getUint32(o, le);
-    frame.tsNsec = nanos ? dv.getUint32(o + 4, le) : dv.getUint32(o + 4, le) * 1000;
-    frame.caplen = caplen;
-    frame.origLen = dv.getUint32(o + 12, le);
-    frame.offset = o + 16;
-    onFrame(frame);
-    o += 16 + caplen;
-  }
-}
-
-function readPcapng(buf: Uint8Array, dv: DataView, frame: Frame, onFrame: (frame: Frame) => void): void {
-  let le = true;
-  let linkTypes: number[] = [];
-  for (let o = 0; o + 12 <= buf.length; ) {
-    let type = dv.getUint32(o, le);
-    if (type === 0x0a0d0d0a) {
-      le = dv.getUint32(o + 8, true) === 0x1a2b3c4d;
-      type = 0x0a0d0d0a;
-      linkTypes = [];
-    }
-    const length = dv.getUint32(o + 4, le);
-    if (length < 12 || o + length > buf.length) return;
-    if (type === 1) {
-      linkTypes.push(dv.getUint16(o + 8, le));
-    } else if (type === 6) {
-      const iface = dv.getUint32(o + 8, le);
-      const ts = dv.getUint32(o + 12, le) * 4294967296 + dv.getUint32(o + 16, le);
-      frame.linkType = linkTypes[iface] ?? -1;
-      frame.tsSec = Math.floor(ts / 1e6);
-      frame.tsNsec = (ts % 1e6) * 1000;
-      frame.caplen = Math.min(dv.getUint32(o + 20, le), length - 32);
-      frame.origLen = dv.getUint32(o + 24, le);
-      frame.offset = o + 28;
-      onFrame(frame);
-    } else if (type === 3) {
-      frame.linkType = linkTypes[0] ?? -1;
-      frame.origLen = dv.getUint32(o + 8, le);
-      frame.caplen = Math.min(frame.origLen, length - 16);
-      frame.offset = o + 12;
-      onFrame(frame);
-    }
-    o += length;
-  }
-}
