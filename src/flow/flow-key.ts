@@ -15,6 +15,12 @@ export interface KeyedFlow {
   readonly addr6: Uint8Array | null;
 }
 
+/**
+ * Per-process random seed: the hash function is public, so without a secret seed hostile traffic could aim every
+ * flow at one bucket and turn each lookup into a scan of the table.
+ */
+const HASH_SEED = (Math.random() * 0x100000000) | 0;
+
 function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0xcc9e2d51);
   return (h << 15) | (h >>> 17);
@@ -46,7 +52,7 @@ export class FlowKey {
     const dp = ported ? pkt.dstPort : 0;
     const tag = proto + (pkt.vlanOuter & 0xfff) * 0x100 + (pkt.vlanInner & 0xfff) * 0x100000;
     this.tag = tag;
-    let h = mix(0x5bd1e995, tag | 0);
+    let h = mix(HASH_SEED, tag | 0);
     let srcIsA: boolean;
     if (pkt.l3 === L3.IPV4) {
       const s = pkt.src4 >>> 0;
