@@ -58,11 +58,6 @@ export interface ReadOptions {
   onProgress?: (fileBytesRead: number) => void;
   /** Aborting stops reading between chunks; the result then has aborted = true. */
   signal?: AbortSignal;
-  /**
-   * Number the caller gives the first frame of this input. Frames carry no number (the pipeline numbers them), so
-   * the readers do not use it; it is accepted so callers can pass it through unchanged.
-   */
-  firstFrameNumber?: number;
 }
 
 /** File reads go straight into the reader's buffer in chunks of this size. */

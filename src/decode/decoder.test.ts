@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { hex } from '../common/hex.js';
 import { AnomalyCounter } from '../common/anomaly.js';
 import { LINKTYPE } from '../common/link-types.js';
@@ -13,6 +12,7 @@ import { DECODE_ANOMALIES } from './anomalies.js';
 import { DECLARED_CODES, Harness, undeclared } from './testkit.js';
 import { readCaptureFile } from '../capture/open-capture.js';
 import { prng } from '../common/prng.js';
+import { CORPUS_SKIP_REASON, readManifest, REPO_ROOT } from '../common/corpus.js';
 import { SAMPLE_FRAMES } from './samples.js';
 
 test('decode fills the frame-level fields from a frame inside a larger buffer, and resets between frames', () => {
@@ -193,23 +193,10 @@ test('fuzz: random and mutated frames of every link type never throw and raise o
 });
 
 // The shared corpus of real ICS captures, when present: every frame decodes, only declared codes are raised.
-const CORPUS = resolve(process.cwd(), '../shared/data/ics-corpus');
-
-function captureFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    if (st.isDirectory()) out.push(...captureFiles(path));
-    else if (/\.(pcap|pcapng|cap)$/i.test(name)) out.push(path);
-  }
-  return out;
-}
-
-test('real captures of the ICS corpus decode without undeclared anomalies', { skip: existsSync(CORPUS) ? false : `corpus not found at ${CORPUS}: SKIPPED` }, async () => {
+test('real captures of the ICS corpus decode without undeclared anomalies', { skip: CORPUS_SKIP_REASON }, async () => {
   const h = new Harness();
   let frames = 0;
-  for (const file of captureFiles(CORPUS)) {
+  for (const { absPath: file } of readManifest()) {
     await readCaptureFile(
       file,
       {
@@ -234,7 +221,7 @@ test('DECLARED_CODES covers the catalogues', () => {
 });
 
 test('the project loopback capture: kernel-made IPv4 and IPv6 fragments reassemble into the datagrams sent', async () => {
-  const path = resolve(process.cwd(), 'test/testdata/loopback.pcap');
+  const path = join(REPO_ROOT, 'test/testdata/loopback.pcap');
   const h = new Harness();
   const reassembled: Array<[number, number, number, boolean]> = [];
   let n = 0;

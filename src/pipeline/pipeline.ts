@@ -3,7 +3,7 @@
 import { AnomalyCounter } from '../common/anomaly.js';
 import type { Frame, FrameHandler } from '../capture/frame.js';
 import { Decoder, type DecoderOptions } from '../decode/decoder.js';
-import { Packet } from '../decode/packet.js';
+import { L3, Packet } from '../decode/packet.js';
 import { FlowTable, type FlowTableOptions, type FlowEndListener } from '../flow/flow-table.js';
 import { ProtocolRegistry, defaultRegistry } from '../protocols/registry.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
@@ -50,11 +50,10 @@ export class Pipeline implements FrameHandler {
     this.wireBytes += frame.origLen;
     const pkt = this.pkt;
     try {
-      pkt.reset();
-      pkt.frameNumber = this.frames;
       this.decoder.decode(frame, pkt);
+      pkt.frameNumber = this.frames;
       this.tick(pkt.tsSec, pkt.ts);
-      if (pkt.l4 !== 0 || (pkt.l3 !== 0 && pkt.l3 !== 0x0806 && !pkt.fragment)) this.flows.process(pkt);
+      if (pkt.l3 === L3.IPV4 || pkt.l3 === L3.IPV6) this.flows.process(pkt);
     } catch (err) {
       this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
       if (this.errorSamples.length < MAX_ERROR_SAMPLES) {
