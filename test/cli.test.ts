@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runLantern, TESTDATA } from './support.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { REPO_ROOT, runLantern, TESTDATA } from './support.js';
 
 interface FlowLine {
   transport: string;
@@ -133,4 +135,18 @@ test('a good file next to a bad one: the good one is analysed, the exit says som
   const r = exportOf([LOOPBACK, text]);
   assert.equal(r.status, 1);
   assert.equal(r.summary.frames, 38);
+});
+
+test('Ctrl-C during analyze stops cleanly with partial results and exit 130', async () => {
+  const dir = mkdtempSync(join(work, 'sigint-'));
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'analyze', '-', '--export', dir, '--quiet'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Half the capture now; the rest never comes: the analysis waits on standard input until interrupted.
+  const whole = readFileSync(LOOPBACK);
+  child.stdin.write(whole.subarray(0, 4000));
+  await new Promise((r) => setTimeout(r, 1000));
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 130);
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { frames: number };
+  assert.ok(summary.frames > 0 && summary.frames < 38, `partial: ${summary.frames} frames`);
 });

@@ -28,47 +28,43 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   const pipeline = new Pipeline({ flowListener: flowLog });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.
+  process.on('SIGINT', () => abort.abort());
   const started = process.hrtime.bigint();
   let failed = 0;
   const showProgress = !opts.quiet && !opts.json && process.stderr.isTTY === true;
 
-  try {
-    for (const path of paths) {
-      if (abort.signal.aborted) break;
-      pipeline.beginInput();
-      const progress = createProgress(path === '-' ? 'stdin' : basename(path), path === '-' ? null : sizeOf(path), showProgress);
-      const onProgress = (bytes: number) => progress.update(bytes, pipeline.frames);
-      const framesBefore = pipeline.frames;
-      try {
-        const result: CaptureResult =
-          path === '-'
-            ? await readCaptureStream(process.stdin, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal })
-            : await readCaptureFile(path, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal });
-        inputs.push({
-          path,
-          format: result.format,
-          compressed: result.compressed,
-          frames: result.frames,
-          file_bytes: result.fileBytes,
-          truncated: result.truncated,
-        });
-      } catch (err) {
-        failed++;
-        const code = err instanceof CaptureError ? err.code : 'capture.unreadable';
-        const message = err instanceof Error ? err.message : String(err);
-        inputs.push({ path, format: null, compressed: false, frames: pipeline.frames - framesBefore, file_bytes: 0, truncated: false, error: { code, message } });
-        progress.stop();
-        process.stderr.write(`lantern: ${path}: ${message}\n`);
-        continue;
-      }
+  for (const path of paths) {
+    if (abort.signal.aborted) break;
+    pipeline.beginInput();
+    const progress = createProgress(path === '-' ? 'stdin' : basename(path), path === '-' ? null : sizeOf(path), showProgress);
+    const onProgress = (bytes: number) => progress.update(bytes, pipeline.frames);
+    const framesBefore = pipeline.frames;
+    try {
+      const result: CaptureResult =
+        path === '-'
+          ? await readCaptureStream(process.stdin, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal })
+          : await readCaptureFile(path, pipeline, pipeline.anomalies, { onProgress, signal: abort.signal });
+      inputs.push({
+        path,
+        format: result.format,
+        compressed: result.compressed,
+        frames: result.frames,
+        file_bytes: result.fileBytes,
+        truncated: result.truncated,
+      });
+    } catch (err) {
+      failed++;
+      const code = err instanceof CaptureError ? err.code : 'capture.unreadable';
+      const message = err instanceof Error ? err.message : String(err);
+      inputs.push({ path, format: null, compressed: false, frames: pipeline.frames - framesBefore, file_bytes: 0, truncated: false, error: { code, message } });
       progress.stop();
+      process.stderr.write(`lantern: ${path}: ${message}\n`);
+      continue;
     }
-    pipeline.finish();
-  } finally {
-    process.removeListener('SIGINT', onSigint);
+    progress.stop();
   }
+  pipeline.finish();
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const summary = buildSummary(pipeline, inputs, seconds, lanternVersion());

@@ -42,8 +42,9 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
     stopping = true;
     live.stop();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Stay installed until the process exits: a second signal must not kill the export being written.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const timers: NodeJS.Timeout[] = [];
   if (opts.duration !== undefined) timers.push(setTimeout(stop, opts.duration * 1000));
   timers.push(setInterval(() => progress.update(0, pipeline.frames), 500));
@@ -84,8 +85,6 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   stop();
   const stats = await live.done;
   for (const t of timers) clearTimeout(t);
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
   progress.stop();
   pipeline.finish();
 

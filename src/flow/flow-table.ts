@@ -54,10 +54,10 @@ export interface FlowTableOptions {
 }
 
 // maxFlows: an idle TCP flow holds ~740 B of heap (~960 B with a minimal session; UDP ~320 B; measured on Node 20
-// x64, no pointer compression), so 100k flows take ~75-100 MB plus their sessions' state, leaving room in a 200 MB
-// RSS budget for the rest of the process.
+// x64, no pointer compression), so 65,536 flows take ~50-65 MB plus their sessions' state: the caps are sized to the
+// CLI's heap limit and 200 MB RSS budget (docs/decisions/0005-memory-budget.md).
 export const DEFAULT_FLOW_TABLE_OPTIONS: Readonly<FlowTableOptions> = Object.freeze({
-  maxFlows: 100_000,
+  maxFlows: 65_536,
   tcpIdleSec: 600,
   tcpHalfOpenIdleSec: 30,
   udpIdleSec: 120,
@@ -65,9 +65,9 @@ export const DEFAULT_FLOW_TABLE_OPTIONS: Readonly<FlowTableOptions> = Object.fre
   lifetimeSec: 3600,
   maxBufferedBytesPerDirection: 256 * 1024,
   maxBufferedSegmentsPerDirection: 1024,
-  maxBufferedBytesTotal: 64 * 1024 * 1024,
+  maxBufferedBytesTotal: 32 * 1024 * 1024,
   detectBytesPerDirection: 2048,
-  detectBytesTotal: 16 * 1024 * 1024,
+  detectBytesTotal: 8 * 1024 * 1024,
   eventSink: null,
 });
 
