@@ -6,26 +6,30 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport } from '../pipeline/summary.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './report.js';
-import { FlowLogWriter, writeSummary } from './export.js';
+import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
+import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 
 export interface AnalyzeOptions {
   export?: string;
   quiet?: boolean;
   json?: boolean;
+  detail?: DetailOptions;
 }
 
 export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
   let flowLog: FlowLogWriter | undefined;
+  let eventLog: EventLogWriter | null = null;
   if (opts.export) {
     try {
       flowLog = new FlowLogWriter(opts.export);
+      eventLog = new EventLogWriter(opts.export);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog });
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.
@@ -71,6 +75,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   if (opts.export) {
     try {
       flowLog?.close();
+      eventLog?.close();
       writeSummary(opts.export, summary);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);

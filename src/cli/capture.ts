@@ -6,7 +6,8 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './report.js';
-import { FlowLogWriter, writeSummary } from './export.js';
+import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
+import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 
 export interface CaptureOptions {
@@ -17,21 +18,24 @@ export interface CaptureOptions {
   count?: number;
   quiet?: boolean;
   json?: boolean;
+  detail?: DetailOptions;
 }
 
 const EXPORT_REFRESH_MS = 10_000;
 
 export async function captureCommand(opts: CaptureOptions): Promise<number> {
   let flowLog: FlowLogWriter | undefined;
+  let eventLog: EventLogWriter | null = null;
   if (opts.export) {
     try {
       flowLog = new FlowLogWriter(opts.export);
+      eventLog = new EventLogWriter(opts.export);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog });
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail });
   const live = startLiveCapture({ interface: opts.interface, filter: opts.filter });
   const started = process.hrtime.bigint();
   const label = `${opts.interface}${opts.filter ? ` (${opts.filter})` : ''}`;
@@ -55,6 +59,7 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
     timers.push(
       setInterval(() => {
         flowLog?.flush();
+        eventLog?.flush();
         safeExport(dir, snapshot());
       }, EXPORT_REFRESH_MS),
     );
@@ -104,6 +109,7 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   if (opts.export) {
     try {
       flowLog?.close();
+      eventLog?.close();
     } catch {
       // reported by safeExport below if the directory is unwritable
     }

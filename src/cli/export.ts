@@ -4,6 +4,8 @@ import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } 
 import { join } from 'node:path';
 import type { FlowEndListener, FlowRecord } from '../flow/flow-table.js';
 import type { Summary } from '../pipeline/summary.js';
+import type { EventOutput, HintRecord } from '../pipeline/events.js';
+import type { RepeatSummaryRecord, TransactionRecord } from '../pipeline/detail.js';
 
 export function writeSummary(dir: string, summary: Summary): void {
   mkdirSync(dir, { recursive: true });
@@ -20,26 +22,23 @@ function writeJsonAtomic(path: string, value: unknown): void {
 const FLUSH_BYTES = 1 << 20;
 
 /**
- * Streams one JSON line per ended flow to DIR/flows.ndjson (through a temporary name until close()), with
- * synchronous buffered writes: the capture read loop is synchronous, so there is no backpressure to wait for.
+ * One JSON object per line, written through a temporary name until close(), with synchronous buffered writes: the
+ * capture read loop is synchronous, so there is no backpressure to wait for.
  */
-export class FlowLogWriter implements FlowEndListener {
-  private readonly path: string;
+export class NdjsonFile {
   private readonly tmp: string;
   private fd: number;
   private pending: string[] = [];
   private pendingBytes = 0;
   written = 0;
 
-  constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.path = join(dir, 'flows.ndjson');
-    this.tmp = `${this.path}.tmp-${process.pid}`;
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp-${process.pid}`;
     this.fd = openSync(this.tmp, 'w');
   }
 
-  onFlowEnd(flow: FlowRecord): void {
-    const line = JSON.stringify(flowLogRecord(flow)) + '\n';
+  write(value: unknown): void {
+    const line = JSON.stringify(value) + '\n';
     this.pending.push(line);
     this.pendingBytes += line.length;
     this.written++;
@@ -60,6 +59,68 @@ export class FlowLogWriter implements FlowEndListener {
     this.fd = -1;
     renameSync(this.tmp, this.path);
   }
+}
+
+/** DIR/flows.ndjson: one record per ended flow (docs/flows.md). */
+export class FlowLogWriter implements FlowEndListener {
+  private readonly file: NdjsonFile;
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.file = new NdjsonFile(join(dir, 'flows.ndjson'));
+  }
+
+  onFlowEnd(flow: FlowRecord): void {
+    this.file.write(flowLogRecord(flow));
+  }
+
+  flush(): void {
+    this.file.flush();
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+/** DIR/events/<protocol>.ndjson (transactions and repeat summaries) and DIR/hints.ndjson (docs/events.md). */
+export class EventLogWriter implements EventOutput {
+  private readonly files = new Map<string, NdjsonFile>();
+  private hints: NdjsonFile | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  transaction(record: TransactionRecord | RepeatSummaryRecord): void {
+    let file = this.files.get(record.protocol);
+    if (file === undefined) {
+      mkdirSync(join(this.dir, 'events'), { recursive: true });
+      file = new NdjsonFile(join(this.dir, 'events', `${safeName(record.protocol)}.ndjson`));
+      this.files.set(record.protocol, file);
+    }
+    file.write(record);
+  }
+
+  hint(record: HintRecord): void {
+    if (this.hints === null) {
+      mkdirSync(this.dir, { recursive: true });
+      this.hints = new NdjsonFile(join(this.dir, 'hints.ndjson'));
+    }
+    this.hints.write(record);
+  }
+
+  flush(): void {
+    for (const f of this.files.values()) f.flush();
+    this.hints?.flush();
+  }
+
+  close(): void {
+    for (const f of this.files.values()) f.close();
+    this.hints?.close();
+  }
+}
+
+function safeName(protocol: string): string {
+  return protocol.replace(/[^a-z0-9_-]/gi, '_');
 }
 
 /** The documented flows.ndjson record (docs/flows.md). */

@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { analyzeCommand } from './analyze.js';
 import { captureCommand } from './capture.js';
 import { lanternVersion } from './version.js';
+import { parseDetailOption } from './detail-option.js';
+import type { DetailOptions } from '../pipeline/detail.js';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -23,10 +25,11 @@ export async function run(argv: string[]): Promise<number> {
     .command('analyze')
     .description('analyze capture files (pcap, pcapng, gzip-compressed; "-" reads standard input)')
     .argument('<captures...>', 'capture files, or - for standard input')
-    .option('-e, --export <dir>', 'write the results to DIR (summary.json)')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json, flows.ndjson, events/, hints.ndjson)')
+    .option('--detail <levels>', 'exported transactions: normal (writes, control, program, errors; polls summarised) or full; per protocol: modbus=full,normal', parseDetailOption)
     .option('-q, --quiet', 'no progress bar and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (captures: string[], opts: { export?: string; quiet?: boolean; json?: boolean }) => {
+    .action(async (captures: string[], opts: { export?: string; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await analyzeCommand(captures, opts);
     });
 
@@ -35,12 +38,13 @@ export async function run(argv: string[]): Promise<number> {
     .description('capture live traffic from an interface through tcpdump and analyze it until Ctrl-C')
     .requiredOption('-i, --interface <iface>', 'network interface to capture on')
     .option('-f, --filter <bpf>', 'BPF capture filter (tcpdump syntax)')
-    .option('-e, --export <dir>', 'write the results to DIR (summary.json), refreshed every 10 s and at the end')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json refreshed every 10 s, flows.ndjson, events/, hints.ndjson)')
+    .option('--detail <levels>', 'exported transactions: normal or full, or per protocol: modbus=full,normal', parseDetailOption)
     .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
     .option('--count <frames>', 'stop after this many frames', positiveNumber)
     .option('-q, --quiet', 'no status line and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (opts: { interface: string; filter?: string; export?: string; duration?: number; count?: number; quiet?: boolean; json?: boolean }) => {
+    .action(async (opts: { interface: string; filter?: string; export?: string; duration?: number; count?: number; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await captureCommand(opts);
     });
 

@@ -16,7 +16,7 @@ const ANY: ProtocolModule = {
   name: 'any',
   transports: ['tcp', 'udp'],
   ports: [502],
-  anomalyCodes: [],
+  anomalies: [],
   probe: () => 'match',
   createSession: () => {
     let n = 0;

@@ -566,7 +566,7 @@ test('sessions see their flow facts and emit events to the sink', () => {
     name: 'events',
     transports: ['tcp'],
     ports: [502],
-    anomalyCodes: ['ev.odd'],
+    anomalies: [{ code: 'ev.odd', severity: 'weird', description: 'A test anomaly.' }],
     probe: () => 'match',
     createSession: (ctx) => ({
       onData: (dir, data, ts) => {

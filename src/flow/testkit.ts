@@ -127,7 +127,7 @@ export function recordingModule(id: string, o: RecordingOptions = {}) {
     name: `test ${id}`,
     transports: o.transports ?? ['tcp'],
     ports: o.ports ?? [],
-    anomalyCodes: [],
+    anomalies: [],
     probe(data, dir) {
       probes.push({ dir, data: text(data) });
       return (o.probe ?? defaultProbe)(data, dir);

@@ -5,6 +5,7 @@ import { CAPTURE_ANOMALIES, PCAP_ANOMALIES, PCAPNG_ANOMALIES } from '../capture/
 import { DECODE_ANOMALIES } from '../decode/anomalies.js';
 import { FLOW_ANOMALIES, TCP_STREAM_ANOMALIES } from '../flow/anomalies.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
+import { defaultRegistry } from '../protocols/registry.js';
 
 export interface CatalogueSection {
   stage: string;
@@ -16,6 +17,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   { stage: 'decode', definitions: DECODE_ANOMALIES },
   { stage: 'flow', definitions: [FLOW_ANOMALIES, TCP_STREAM_ANOMALIES].flatMap((c) => c.definitions) },
   { stage: 'pipeline', definitions: PIPELINE_ANOMALIES.definitions },
+  ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
 ];
 
 export const ALL_ANOMALIES: readonly AnomalyDefinition[] = ANOMALY_SECTIONS.flatMap((s) => s.definitions);

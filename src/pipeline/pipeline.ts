@@ -7,12 +7,17 @@ import { L3, Packet } from '../decode/packet.js';
 import { FlowTable, type FlowTableOptions, type FlowEndListener } from '../flow/flow-table.js';
 import { ProtocolRegistry, defaultRegistry } from '../protocols/registry.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
+import { EventRouter, type EventOutput } from './events.js';
+import type { DetailOptions } from './detail.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
   flows?: Partial<FlowTableOptions>;
   registry?: ProtocolRegistry;
   flowListener?: FlowEndListener;
+  /** Where protocol transactions and asset hints go (the export writer); null to only count them. */
+  events?: EventOutput | null;
+  detail?: DetailOptions;
 }
 
 /** How often (in capture seconds) state is swept for timeouts. */
@@ -24,6 +29,7 @@ export class Pipeline implements FrameHandler {
   readonly anomalies = new AnomalyCounter();
   readonly decoder: Decoder;
   readonly flows: FlowTable;
+  readonly events: EventRouter;
   readonly errorSamples: string[] = [];
 
   frames = 0;
@@ -41,7 +47,13 @@ export class Pipeline implements FrameHandler {
 
   constructor(options: PipelineOptions = {}) {
     this.decoder = new Decoder(this.anomalies, options.decoder);
-    this.flows = new FlowTable(options.registry ?? defaultRegistry, this.anomalies, options.flows, options.flowListener);
+    this.events = new EventRouter(options.events ?? null, options.detail);
+    this.flows = new FlowTable(
+      options.registry ?? defaultRegistry,
+      this.anomalies,
+      { ...options.flows, eventSink: this.events },
+      options.flowListener,
+    );
   }
 
   onFrame(frame: Frame): void {
@@ -87,6 +99,7 @@ export class Pipeline implements FrameHandler {
       this.nextExpireSec = sec + EXPIRE_INTERVAL_SEC;
       this.decoder.expire(sec);
       this.flows.expire(sec);
+      this.events.expire(sec);
     }
   }
 
@@ -99,6 +112,7 @@ export class Pipeline implements FrameHandler {
   finish(): void {
     try {
       this.flows.flush(Number.isFinite(this.clockSec) ? this.clockSec : 0);
+      this.events.finish();
     } catch (err) {
       this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
       if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(`flush: ${String(err)}`);

@@ -31,6 +31,7 @@ export interface Summary {
   tcp: Record<string, number>;
   flows: number;
   flow_detail: Record<string, unknown>;
+  protocols: Record<string, unknown>;
   anomalies: Record<string, number>;
   anomaly_total: number;
   internal_errors: string[];
@@ -91,6 +92,7 @@ export function buildSummary(
       timed_out_lifetime: fc.timedOutLifetime,
       by_protocol: Object.fromEntries([...fc.byProtocol.entries()].sort((a, b) => b[1] - a[1])),
     },
+    protocols: pipeline.events.toJSON(),
     anomalies: pipeline.anomalies.toJSON(),
     anomaly_total: pipeline.anomalies.total,
     internal_errors: pipeline.errorSamples,

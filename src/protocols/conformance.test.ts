@@ -11,7 +11,7 @@ function toyModule(defect: 'none' | 'throws' | 'undeclared' | 'split_dependent' 
     name: 'Toy length-prefixed protocol',
     transports: ['tcp'],
     ports: [7777],
-    anomalyCodes: ['toy.too_long'],
+    anomalies: [{ code: 'toy.too_long', severity: 'violation', description: 'A message longer than 1000 bytes.' }],
     probe(data) {
       if (data.length < 2) return 'need_more';
       return ((data[0] << 8) | data[1]) <= 1000 ? 'match' : 'no_match';

@@ -89,7 +89,7 @@ export interface ConformanceOptions {
 export function checkConformance(module: ProtocolModule, seeds: readonly Conversation[], options: ConformanceOptions = {}): string[] {
   const rand = prng(options.seed ?? 0x5eed);
   const problems: string[] = [];
-  const declared = new Set(module.anomalyCodes);
+  const declared = new Set(module.anomalies.map((d) => d.code));
   const maxMs = options.maxMsPerRun ?? 2000;
   const note = (p: string) => {
     if (problems.length < 50) problems.push(`${module.id}: ${p}`);

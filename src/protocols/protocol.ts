@@ -1,6 +1,8 @@
 // The contract between the flow layer and an application protocol module. A module is a descriptor (id, port hints,
 // a probe) plus a session factory; the flow layer owns reassembly and hands each session ordered bytes.
 
+import type { AnomalyDefinition } from '../common/anomaly.js';
+
 export type Transport = 'tcp' | 'udp';
 
 /** 0 = client to server ("request" side), 1 = server to client. */
@@ -69,8 +71,11 @@ export interface ProtocolModule {
   readonly transports: readonly Transport[];
   /** Well-known ports: hints that order the probes, never proof. */
   readonly ports: readonly number[];
-  /** Anomaly codes this module may raise (the conformance suite checks it raises no others). */
-  readonly anomalyCodes: readonly string[];
+  /**
+   * Every anomaly this module may raise, from its `defineAnomalies` catalogue (`.definitions`): docs/anomalies.md
+   * lists them, and the conformance suite checks the module raises no others.
+   */
+  readonly anomalies: readonly AnomalyDefinition[];
   /** Pure: looks at the first bytes seen in one direction. Must not throw (a throw counts as `no_match`). */
   probe(data: Uint8Array, dir: Direction, transport: Transport): ProbeResult;
   createSession(ctx: SessionContext): ProtocolSession;

@@ -9,7 +9,7 @@ function mod(id: string, ports: number[], transports: Transport[] = ['tcp']): Pr
     name: id,
     transports,
     ports,
-    anomalyCodes: [],
+    anomalies: [],
     probe: () => 'no_match',
     createSession: () => ({ onData() {}, onGap() {}, onEnd() {} }),
   };
@@ -35,6 +35,6 @@ test('module ids are unique', () => {
 test('every module of the default registry declares a transport and only its own anomaly codes', () => {
   for (const m of defaultRegistry.modules) {
     assert.ok(m.transports.length > 0, m.id);
-    for (const code of m.anomalyCodes) assert.ok(code.startsWith(`${m.id}.`), `${m.id}: ${code}`);
+    for (const { code } of m.anomalies) assert.ok(code.startsWith(`${m.id}.`), `${m.id}: ${code}`);
   }
 });
