@@ -205,6 +205,18 @@ async function main() {
     results.stress = { ok: sr.status === 0, wall_seconds: sr.wallSeconds, peak_rss_bytes: sr.peakRssBytes };
   }
 
+  // Per-protocol parser throughput over the corpus conversations each module claims.
+  if (!quick) {
+    process.stdout.write('Running: per-protocol session throughput (dist/bench/protocols.js)\n');
+    const pr = spawnSync(process.execPath, [join(ROOT, 'dist/bench/protocols.js'), '--json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    try {
+      results.protocols = JSON.parse(pr.stdout.trim().split('\n').pop() ?? '[]');
+    } catch {
+      results.protocols = [];
+      process.stderr.write(`bench: per-protocol run failed: ${pr.stderr}\n`);
+    }
+  }
+
   const widths = [9, 10, 12, 9, 13];
   const lines = ['', row(['', 'MB/s', 'frames/s', 'wall s', 'peak RSS MiB'], widths)];
   for (const [name, r] of [['lantern', results.lantern], ['tshark', results.tshark]]) {
@@ -214,6 +226,10 @@ async function main() {
   }
   if (results.ratios) {
     lines.push(`Lantern/tshark: throughput x${fmt(results.ratios.throughput_lantern_over_tshark, 2)}, peak RSS x${fmt(results.ratios.peak_rss_lantern_over_tshark, 2)}`);
+  }
+  if (results.protocols?.length) {
+    lines.push('', 'Protocol sessions alone (corpus conversations replayed):');
+    for (const r of results.protocols) lines.push(`  ${r.protocol.padEnd(8)} ${fmt(r.transactions_per_s, 0).padStart(12)} transactions/s ${fmt(r.mb_per_s).padStart(8)} MB/s  (${r.conversations} conversations, ${fmt(r.bytes / 1e6)} MB)`);
   }
   if (results.stress) {
     lines.push(`Hostile capture (400,000 connections, out-of-order data, dangling fragments): ${fmt(results.stress.wall_seconds, 2)} s, peak RSS ${fmt(results.stress.peak_rss_bytes / 2 ** 20)} MiB${results.stress.ok ? '' : ' FAILED'}`);

@@ -2,45 +2,10 @@
 // claims in the corpus captures (up to a few flows per module), plus random and mutated ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readCaptureFile } from '../src/capture/open-capture.js';
-import { Pipeline } from '../src/pipeline/pipeline.js';
-import { checkConformance, type Conversation, type ConversationChunk } from '../src/protocols/conformance.js';
-import type { ProtocolModule } from '../src/protocols/protocol.js';
-import { ProtocolRegistry, defaultRegistry } from '../src/protocols/registry.js';
+import { harvestConversations } from '../src/pipeline/harvest.js';
+import { checkConformance, type Conversation } from '../src/protocols/conformance.js';
+import { defaultRegistry } from '../src/protocols/registry.js';
 import { CORPUS_PRESENT, readManifest } from './support.js';
-
-const FLOWS_PER_MODULE = 6;
-const BYTES_PER_FLOW = 64 * 1024;
-
-/** Wraps each module so the sessions it creates record what they are given. */
-async function harvest(modules: readonly ProtocolModule[]): Promise<Map<string, Conversation[]>> {
-  const seeds = new Map<string, Conversation[]>(modules.map((m) => [m.id, []]));
-  if (!CORPUS_PRESENT) return seeds;
-  const wrapped = modules.map((m): ProtocolModule => ({
-    ...m,
-    probe: (data, dir, transport) => (seeds.get(m.id)!.length >= FLOWS_PER_MODULE ? 'no_match' : m.probe(data, dir, transport)),
-    createSession(ctx) {
-      const chunks: ConversationChunk[] = [];
-      let bytes = 0;
-      seeds.get(m.id)!.push({ transport: ctx.flow.transport, chunks });
-      return {
-        onData(dir, data) {
-          if (bytes < BYTES_PER_FLOW) chunks.push({ dir, data: data.slice() });
-          bytes += data.length;
-        },
-        onGap() {},
-        onEnd() {},
-      };
-    },
-  }));
-  const registry = new ProtocolRegistry(wrapped);
-  for (const row of readManifest()) {
-    const pipeline = new Pipeline({ registry });
-    await readCaptureFile(row.absPath, pipeline, pipeline.anomalies);
-    pipeline.finish();
-  }
-  return seeds;
-}
 
 test('every registered protocol module passes the conformance suite', { timeout: 600_000 }, async (t) => {
   const modules = defaultRegistry.modules;
@@ -49,7 +14,9 @@ test('every registered protocol module passes the conformance suite', { timeout:
     return;
   }
   if (!CORPUS_PRESENT) t.diagnostic('corpus absent: modules checked on random and mutated input only');
-  const seeds = await harvest(modules);
+  const seeds = CORPUS_PRESENT
+    ? await harvestConversations(modules, readManifest().map((r) => r.absPath), { flowsPerModule: 6, bytesPerFlow: 64 * 1024 })
+    : new Map<string, Conversation[]>();
   const problems: string[] = [];
   for (const m of modules) {
     const own = seeds.get(m.id) ?? [];
