@@ -52,7 +52,7 @@ export async function benchProtocols(): Promise<ProtocolBenchResult[]> {
     let events = 0;
     let bytes = 0;
     const started = process.hrtime.bigint();
-    let seconds = 0;
+    let seconds: number;
     do {
       const r = replay(m, convs);
       events += r.events;

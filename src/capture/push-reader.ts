@@ -48,6 +48,12 @@ export abstract class PushReader {
   skippedBytes = 0;
 
   protected buf: Buffer;
+  /**
+   * The same memory as a plain Uint8Array: what frames expose. A Node Buffer's slice() is a view, not a copy, so a
+   * consumer that keeps bytes with slice() (an out-of-order segment, a fragment) would see them overwritten by the
+   * next read; Uint8Array's slice() copies.
+   */
+  protected view: Uint8Array;
   /** First unparsed byte in buf. */
   protected pos = 0;
   /** End of the valid bytes in buf. */
@@ -67,6 +73,7 @@ export abstract class PushReader {
     initialCapacity = 64 * 1024,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(initialCapacity, 64));
+    this.view = plainView(this.buf);
   }
 
   /** Appends a chunk (any size, even one byte) and parses what became complete. The chunk is copied. */
@@ -95,6 +102,7 @@ export abstract class PushReader {
       const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.fill + min));
       this.buf.copy(grown, 0, 0, this.fill);
       this.buf = grown;
+      this.view = plainView(grown);
     }
   }
 
@@ -175,4 +183,8 @@ export abstract class PushReader {
     this.pos = this.fill;
     this.resyncing = false;
   }
+}
+
+function plainView(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

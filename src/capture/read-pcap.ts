@@ -118,7 +118,7 @@ export class PcapReader extends PushReader {
     const le = this.littleEndian;
     const hl = this.headerLength;
     const cap = this.recordCap;
-    frame.buf = b;
+    frame.buf = this.view;
     frame.linkType = this.linkType;
     frame.interfaceId = 0;
     let pos = this.pos;

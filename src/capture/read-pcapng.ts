@@ -211,7 +211,7 @@ export class PcapngReader extends PushReader {
 
   protected parse(ending: boolean): void {
     const b = this.buf;
-    this.frame.buf = b;
+    this.frame.buf = this.view;
     for (;;) {
       if (this.resyncing && !this.resync(ending)) return;
       const pos = this.pos;

@@ -1,6 +1,13 @@
 // The one list of application protocol modules, and the port hints that order their probes (ports never decide).
 
 import type { ProtocolModule, Transport } from './protocol.js';
+import { modbusModule } from './modbus/index.js';
+import { s7commModule } from './s7comm/index.js';
+import { enipModule } from './enip/index.js';
+import { iec104Module } from './iec104/index.js';
+import { bacnetModule } from './bacnet/index.js';
+import { opcuaModule } from './opcua/index.js';
+import { dnp3Module } from './dnp3/index.js';
 
 export class ProtocolRegistry {
   readonly modules: readonly ProtocolModule[];
@@ -53,4 +60,4 @@ export class ProtocolRegistry {
   }
 }
 
-export const defaultRegistry = new ProtocolRegistry([]);
+export const defaultRegistry = new ProtocolRegistry([modbusModule, s7commModule, enipModule, iec104Module, bacnetModule, opcuaModule, dnp3Module]);
