@@ -25,7 +25,12 @@ export function hex(strings: TemplateStringsArray, ...values: unknown[]): Uint8A
 }
 
 export function bytesToHex(bytes: Uint8Array): string {
+  return hexOfRange(bytes, 0, bytes.length);
+}
+
+/** Lowercase hex of b[off, end), no separators (opaque protocol fields in exported records). */
+export function hexOfRange(b: Uint8Array, off: number, end: number): string {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (let i = off; i < end; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
   return s;
 }

@@ -1,5 +1,6 @@
 // BACnet/IP datagram parser: BVLC (Annex J.2), NPDU (§6.2), APDU header (§20.1) and the service data of the common
 // services through bounded ASN.1 tag decoding (§20.2). Pure: bytes in, typed PDU with anomaly codes out; never throws.
+import { hexOfRange } from '../../common/hex.js';
 import { BACNET_ANOMALIES } from './anomalies.js';
 import {
   ABORT_REASONS,
@@ -124,10 +125,8 @@ function readFloat(b: Uint8Array, off: number, len: 4 | 8): number {
 }
 
 function hexOf(b: Uint8Array, off: number, len: number, cap = MAX_OCTETS_HEX): string {
-  let s = '';
   const n = Math.min(len, cap);
-  for (let i = 0; i < n; i++) s += (b[off + i] < 16 ? '0' : '') + b[off + i].toString(16);
-  return n < len ? s + '…' : s;
+  return hexOfRange(b, off, off + n) + (n < len ? '…' : '');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

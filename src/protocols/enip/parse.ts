@@ -1,6 +1,7 @@
 // Pure parsers of EtherNet/IP encapsulation messages (CIP Vol. 2 §2), common packet format items (§2-6), CIP messages
 // and EPATHs (CIP Vol. 1 §2-4, App. C), Forward_Open/Close and Unconnected_Send (§3-5.5), and CIP I/O datagrams.
 // Every read is bounded by the enclosing length; problems are pushed as anomaly codes, nothing throws.
+import { hexOfRange } from '../../common/hex.js';
 import { A } from './anomalies.js';
 import {
   CLASS_CONNECTION_MANAGER,
@@ -55,9 +56,7 @@ export function u32(b: Uint8Array, o: number): number {
 }
 
 function hexOf(b: Uint8Array, off: number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += b[off + i].toString(16).padStart(2, '0');
-  return s;
+  return hexOfRange(b, off, off + n);
 }
 
 function ascii(b: Uint8Array, off: number, n: number): string {

@@ -1,5 +1,6 @@
 // Pure decoders for TPKT (RFC 1006), COTP (ISO 8073 / X.224 CR, CC, DT, DR, ER), S7comm (protocol id 0x32) and the
 // S7comm-plus header (0x72). Every read is bounded by the enclosing length field; problems are pushed as anomaly codes.
+import { hexOfRange } from '../../common/hex.js';
 import {
   AREA_DB,
   AREA_DI,
@@ -76,11 +77,7 @@ export function newCotp(): CotpTpdu {
   };
 }
 
-function hexOf(b: Uint8Array, off: number, end: number): string {
-  let s = '';
-  for (let i = off; i < end; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
-  return s;
-}
+const hexOf = hexOfRange;
 
 /**
  * Decodes the COTP TPDU of a TPKT frame (`off`..`end` is the COTP part) into `out` (reused). Returns false when the
