@@ -217,6 +217,19 @@ async function main() {
     }
   }
 
+  // The inventory at its caps (50,000 assets, 500,000 edges) under the CLI's heap limit, measured like the CLI runs.
+  if (!quick) {
+    process.stdout.write('Running: inventory at its caps (dist/bench/inventory.js)\n');
+    const heap = Number(process.env.LANTERN_HEAP_MB) || 256;
+    const ir = await measure(process.execPath, [`--max-old-space-size=${heap}`, '--max-semi-space-size=16', join(ROOT, 'dist/bench/inventory.js'), '--json'], join(work, 'inventory.log'));
+    try {
+      const out = readFileSync(join(work, 'inventory.log'), 'utf8').trim().split('\n').pop();
+      results.inventory = { ok: ir.status === 0, heap_limit_mib: heap, peak_rss_bytes: ir.peakRssBytes, wall_seconds: ir.wallSeconds, ...JSON.parse(out ?? '{}') };
+    } catch {
+      results.inventory = { ok: false, heap_limit_mib: heap, peak_rss_bytes: ir.peakRssBytes, wall_seconds: ir.wallSeconds };
+    }
+  }
+
   const widths = [9, 10, 12, 9, 13];
   const lines = ['', row(['', 'MB/s', 'frames/s', 'wall s', 'peak RSS MiB'], widths)];
   for (const [name, r] of [['lantern', results.lantern], ['tshark', results.tshark]]) {
@@ -230,6 +243,12 @@ async function main() {
   if (results.protocols?.length) {
     lines.push('', 'Protocol sessions alone (corpus conversations replayed):');
     for (const r of results.protocols) lines.push(`  ${r.protocol.padEnd(8)} ${fmt(r.transactions_per_s, 0).padStart(12)} transactions/s ${fmt(r.mb_per_s).padStart(8)} MB/s  (${r.conversations} conversations, ${fmt(r.bytes / 1e6)} MB)`);
+  }
+  if (results.inventory) {
+    const r = results.inventory;
+    lines.push(r.ok
+      ? `Inventory at caps (${fmt(r.assets, 0)} assets, ${fmt(r.edges, 0)} edges; heap limit ${r.heap_limit_mib} MiB): ${fmt(r.updates_per_s, 0)} updates/s, live heap ${fmt(r.heap_used_mib)} MiB, snapshot ${fmt(r.snapshot_seconds, 2)} s, export ${fmt(r.export_seconds, 2)} s, peak RSS ${fmt(r.peak_rss_bytes / 2 ** 20)} MiB`
+      : `Inventory at caps: FAILED (heap limit ${r.heap_limit_mib} MiB, log in the work directory)`);
   }
   if (results.stress) {
     lines.push(`Hostile capture (400,000 connections, out-of-order data, dangling fragments): ${fmt(results.stress.wall_seconds, 2)} s, peak RSS ${fmt(results.stress.peak_rss_bytes / 2 ** 20)} MiB${results.stress.ok ? '' : ' FAILED'}`);

@@ -3,13 +3,14 @@
 //
 // Memory bound: V8 lets garbage pile up to a limit far above what Lantern keeps alive (flows churning through a
 // full table leave ~3x their live size behind), so the CLI runs with an old-space limit sized to the caps: the flow
-// table and every other table are capped well below it (docs/decisions/0005-memory-budget.md). When the limit is not
+// table, the inventory and every other table are capped well below it (docs/decisions/0005-memory-budget.md and
+// 0007-inventory-memory.md). When the limit is not
 // already set, the process runs itself again with it; LANTERN_HEAP_MB changes it.
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const HEAP_MB = Number(process.env.LANTERN_HEAP_MB) || 112;
+const HEAP_MB = Number(process.env.LANTERN_HEAP_MB) || 256;
 // V8 sizes the young generation from the heap limit; a small limit would shrink it and slow the hot path by a third.
 const SEMI_SPACE_MB = 16;
 const hasLimit = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));

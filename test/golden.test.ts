@@ -18,7 +18,7 @@ for (const name of CAPTURES) {
     const pipeline = new Pipeline();
     const result = await readCaptureFile(join(TESTDATA, name), pipeline, pipeline.anomalies);
     pipeline.finish();
-    const summary = buildSummary(pipeline, [{ path: name, format: result.format, compressed: result.compressed, frames: result.frames, file_bytes: result.fileBytes, truncated: result.truncated }], 1, 'golden');
+    const summary = buildSummary(pipeline, [{ path: name, format: result.format, compressed: result.compressed, frames: result.frames, file_bytes: result.fileBytes, truncated: result.truncated }], 1, 'golden', pipeline.inventorySnapshot()?.summary ?? null);
     const stable = Object.fromEntries(Object.entries(summary).filter(([k]) => !VOLATILE.has(k)));
     const goldenPath = join(TESTDATA, name.replace(/\.[^.]+$/, '.summary.json'));
     const text = JSON.stringify(stable, null, 2) + '\n';

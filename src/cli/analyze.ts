@@ -9,6 +9,7 @@ import { formatSummary } from './report.js';
 import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
+import { writeInventory } from './export-inventory.js';
 
 export interface AnalyzeOptions {
   export?: string;
@@ -71,11 +72,13 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   pipeline.finish();
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const summary = buildSummary(pipeline, inputs, seconds, lanternVersion());
+  const inventory = pipeline.inventorySnapshot();
+  const summary = buildSummary(pipeline, inputs, seconds, lanternVersion(), inventory?.summary ?? null);
   if (opts.export) {
     try {
       flowLog?.close();
       eventLog?.close();
+      if (inventory !== null) writeInventory(opts.export, inventory);
       writeSummary(opts.export, summary);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);

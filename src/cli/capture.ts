@@ -7,6 +7,8 @@ import { buildSummary, type InputReport, type Summary } from '../pipeline/summar
 import { createProgress } from './progress.js';
 import { formatSummary } from './report.js';
 import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
+import { writeInventory } from './export-inventory.js';
+import type { InventorySnapshot } from '../inventory/snapshot.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 
@@ -53,14 +55,18 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   if (opts.duration !== undefined) timers.push(setTimeout(stop, opts.duration * 1000));
   timers.push(setInterval(() => progress.update(0, pipeline.frames), 500));
   const input: InputReport = { path: `live:${opts.interface}`, format: 'pcap', compressed: false, frames: 0, file_bytes: 0, truncated: false };
-  const snapshot = (): Summary => buildSummary(pipeline, [input], Number(process.hrtime.bigint() - started) / 1e9, lanternVersion());
+  const snapshot = (): { summary: Summary; inventory: InventorySnapshot | null } => {
+    const inventory = pipeline.inventorySnapshot();
+    return { summary: buildSummary(pipeline, [input], Number(process.hrtime.bigint() - started) / 1e9, lanternVersion(), inventory?.summary ?? null), inventory };
+  };
   if (opts.export) {
     const dir = opts.export;
     timers.push(
       setInterval(() => {
         flowLog?.flush();
         eventLog?.flush();
-        safeExport(dir, snapshot());
+        const now = snapshot();
+        safeExport(dir, now.summary, now.inventory);
       }, EXPORT_REFRESH_MS),
     );
   }
@@ -98,7 +104,8 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
     process.stderr.write(`lantern: capture on ${opts.interface} failed: ${why}\n`);
     return 1;
   }
-  const summary = snapshot();
+  const final = snapshot();
+  const summary = final.summary;
   summary.capture_stats = {
     tcpdump_exit_code: stats.exitCode,
     received_by_filter: stats.received,
@@ -113,7 +120,7 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
     } catch {
       // reported by safeExport below if the directory is unwritable
     }
-    if (!safeExport(opts.export, summary)) return 1;
+    if (!safeExport(opts.export, summary, final.inventory)) return 1;
   }
   if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!opts.quiet) {
@@ -123,8 +130,9 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   return 0;
 }
 
-function safeExport(dir: string, summary: Summary): boolean {
+function safeExport(dir: string, summary: Summary, inventory: InventorySnapshot | null): boolean {
   try {
+    if (inventory !== null) writeInventory(dir, inventory);
     writeSummary(dir, summary);
     return true;
   } catch (err) {

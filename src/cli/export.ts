@@ -1,10 +1,10 @@
-// `--export DIR`: the analysis results as files: summary.json (docs/summary.md) and flows.ndjson (docs/flows.md).
-// Later stages add events, assets and alerts.
+// `--export DIR`: the analysis results as files: summary.json (docs/summary.md), flows.ndjson (docs/flows.md),
+// events/ and hints.ndjson (docs/events.md); the inventory files are written by export-inventory.ts.
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlowEndListener, FlowRecord } from '../flow/flow-table.js';
 import type { Summary } from '../pipeline/summary.js';
-import type { EventOutput, HintRecord } from '../pipeline/events.js';
+import type { EventOutput, HintRecord, LinkDiscoveryRecord } from '../pipeline/events.js';
 import type { RepeatSummaryRecord, TransactionRecord } from '../pipeline/detail.js';
 
 export function writeSummary(dir: string, summary: Summary): void {
@@ -100,12 +100,16 @@ export class EventLogWriter implements EventOutput {
     file.write(record);
   }
 
-  hint(record: HintRecord): void {
+  hint(record: HintRecord | LinkDiscoveryRecord): void {
     if (this.hints === null) {
       mkdirSync(this.dir, { recursive: true });
       this.hints = new NdjsonFile(join(this.dir, 'hints.ndjson'));
     }
     this.hints.write(record);
+  }
+
+  linkDiscovery(record: LinkDiscoveryRecord): void {
+    this.hint(record);
   }
 
   flush(): void {

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     .command('analyze')
     .description('analyze capture files (pcap, pcapng, gzip-compressed; "-" reads standard input)')
     .argument('<captures...>', 'capture files, or - for standard input')
-    .option('-e, --export <dir>', 'write the results to DIR (summary.json, flows.ndjson, events/, hints.ndjson)')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json, flows.ndjson, events/, hints.ndjson, assets.json/.csv, connections.json/.csv)')
     .option('--detail <levels>', 'exported transactions: normal (writes, control, program, errors; polls summarised) or full; per protocol: modbus=full,normal', parseDetailOption)
     .option('-q, --quiet', 'no progress bar and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')

@@ -10,8 +10,11 @@ import type { TcpStream } from './tcp-reassembly.js';
 
 export type FlowTransport = 'tcp' | 'udp' | 'icmp' | 'icmp6' | 'ip';
 export type RoleSource = FlowInfo['roleSource'];
-/** `reused`: a new connection (SYN with a new ISN) arrived on the key of a flow still open. */
-export type FlowEndReason = 'fin' | 'rst' | 'idle' | 'lifetime' | 'evicted' | 'end_of_input' | 'reused';
+/**
+ * Why a flow record was made. `reused`: a new connection (SYN with a new ISN) arrived on the key of a flow still open;
+ * `active`: a snapshot of a flow still open (inventory snapshots, never flows.ndjson).
+ */
+export type FlowEndReason = 'fin' | 'rst' | 'idle' | 'lifetime' | 'evicted' | 'end_of_input' | 'reused' | 'active';
 
 export interface FlowTcpSummary {
   /** A SYN or SYN+ACK was seen (else the connection was picked up mid-stream). */

@@ -6,6 +6,7 @@ import { DECODE_ANOMALIES } from '../decode/anomalies.js';
 import { FLOW_ANOMALIES, TCP_STREAM_ANOMALIES } from '../flow/anomalies.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
 import { defaultRegistry } from '../protocols/registry.js';
+import { LINK_DISCOVERY_ANOMALIES } from '../protocols/link-discovery/anomalies.js';
 
 export interface CatalogueSection {
   stage: string;
@@ -17,6 +18,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   { stage: 'decode', definitions: DECODE_ANOMALIES },
   { stage: 'flow', definitions: [FLOW_ANOMALIES, TCP_STREAM_ANOMALIES].flatMap((c) => c.definitions) },
   { stage: 'pipeline', definitions: PIPELINE_ANOMALIES.definitions },
+  { stage: 'link discovery (LLDP, CDP)', definitions: LINK_DISCOVERY_ANOMALIES.definitions },
   ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
 ];
 

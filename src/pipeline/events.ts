@@ -3,6 +3,8 @@
 import type { FlowInfo, ProtocolEvent, Endpoint } from '../protocols/protocol.js';
 import type { AssetHintEvent, TransactionEvent } from '../protocols/operation.js';
 import type { ProtocolEventSink } from '../flow/flow-table.js';
+import type { LinkDiscovery } from '../protocols/link-discovery/types.js';
+import type { Inventory } from '../inventory/inventory.js';
 import { DetailFilter, type DetailOptions, type RepeatSummaryRecord, type TransactionRecord } from './detail.js';
 
 export interface EventRecordBase {
@@ -16,10 +18,14 @@ export interface EventRecordBase {
 
 export type HintRecord = EventRecordBase & AssetHintEvent;
 
+/** An LLDP or CDP frame's content (no flow: layer 2), written to hints.ndjson beside the protocol hints. */
+export type LinkDiscoveryRecord = { ts: number; type: 'link_discovery'; vlan: number } & LinkDiscovery;
+
 /** Where routed events go (the export writer, later the store and the detections). */
 export interface EventOutput {
   transaction(record: TransactionRecord | RepeatSummaryRecord): void;
   hint(record: HintRecord): void;
+  linkDiscovery?(record: LinkDiscoveryRecord): void;
 }
 
 export class ProtocolEventCounters {
@@ -37,6 +43,7 @@ export class EventRouter implements ProtocolEventSink {
   constructor(
     private readonly output: EventOutput | null,
     detail: DetailOptions = {},
+    private readonly inventory: Inventory | null = null,
   ) {
     this.filter = new DetailFilter(detail, (rec) => {
       this.countersOf(rec.protocol).exported++;
@@ -52,11 +59,20 @@ export class EventRouter implements ProtocolEventSink {
       c.transactions++;
       const outcome = (event as TransactionEvent).outcome;
       c.byOutcome[outcome] = (c.byOutcome[outcome] ?? 0) + 1;
+      this.inventory?.observeTransaction(record as TransactionRecord, flow);
       this.filter.offer(record as TransactionRecord);
     } else if (event.type === 'asset_hint') {
       c.hints++;
+      this.inventory?.observeHint(record as HintRecord);
       this.output?.hint(record as HintRecord);
     }
+  }
+
+  /** A link-discovery frame (LLDP, CDP): counted as a hint of its protocol. */
+  onLinkDiscovery(ld: LinkDiscovery, ts: number, vlan: number): void {
+    this.countersOf(ld.protocol).hints++;
+    this.inventory?.observeLinkDiscovery(ld, ts, vlan);
+    this.output?.linkDiscovery?.({ ts, type: 'link_discovery', vlan, ...ld });
   }
 
   /** Capture time moved on: summaries of long-repeated polls are written. */

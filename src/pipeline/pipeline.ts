@@ -9,6 +9,11 @@ import { ProtocolRegistry, defaultRegistry } from '../protocols/registry.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
 import { EventRouter, type EventOutput } from './events.js';
 import type { DetailOptions } from './detail.js';
+import { Inventory, type InventoryOptions } from '../inventory/inventory.js';
+import { macString } from '../decode/format.js';
+import { parseLldp } from '../protocols/link-discovery/lldp.js';
+import { parseCdp } from '../protocols/link-discovery/cdp.js';
+import type { FlowRecord } from '../flow/flow.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
@@ -18,7 +23,13 @@ export interface PipelineOptions {
   /** Where protocol transactions and asset hints go (the export writer); null to only count them. */
   events?: EventOutput | null;
   detail?: DetailOptions;
+  /** Inventory caps and overrides, or null for none (decode and protocol benchmarks). Default: an inventory. */
+  inventory?: Omit<InventoryOptions, 'registry'> | null;
 }
+
+const ETHERTYPE_LLDP = 0x88cc;
+const SNAP_OUI_CISCO = 0x00000c;
+const SNAP_PID_CDP = 0x2000;
 
 /** How often (in capture seconds) state is swept for timeouts. */
 const EXPIRE_INTERVAL_SEC = 1;
@@ -31,6 +42,7 @@ export class Pipeline implements FrameHandler {
   readonly flows: FlowTable;
   readonly events: EventRouter;
   readonly errorSamples: string[] = [];
+  readonly inventory: Inventory | null;
 
   frames = 0;
   capturedBytes = 0;
@@ -47,13 +59,20 @@ export class Pipeline implements FrameHandler {
 
   constructor(options: PipelineOptions = {}) {
     this.decoder = new Decoder(this.anomalies, options.decoder);
-    this.events = new EventRouter(options.events ?? null, options.detail);
-    this.flows = new FlowTable(
-      options.registry ?? defaultRegistry,
-      this.anomalies,
-      { ...options.flows, eventSink: this.events },
-      options.flowListener,
-    );
+    const registry = options.registry ?? defaultRegistry;
+    const inventory = (this.inventory = options.inventory === null ? null : new Inventory({ ...options.inventory, registry }));
+    this.events = new EventRouter(options.events ?? null, options.detail, inventory);
+    const user = options.flowListener;
+    const listener =
+      inventory === null
+        ? user
+        : {
+            onFlowEnd(r: FlowRecord) {
+              inventory.observeFlowEnd(r);
+              user?.onFlowEnd(r);
+            },
+          };
+    this.flows = new FlowTable(registry, this.anomalies, { ...options.flows, eventSink: this.events }, listener);
   }
 
   onFrame(frame: Frame): void {
@@ -65,13 +84,35 @@ export class Pipeline implements FrameHandler {
       this.decoder.decode(frame, pkt);
       pkt.frameNumber = this.frames;
       this.tick(pkt.tsSec, pkt.ts);
-      if (pkt.l3 === L3.IPV4 || pkt.l3 === L3.IPV6) this.flows.process(pkt);
+      const l3 = pkt.l3;
+      if (l3 === L3.IPV4 || l3 === L3.IPV6) {
+        this.inventory?.observeFrame(pkt);
+        this.flows.process(pkt);
+      } else if (l3 === L3.ARP) this.inventory?.observeArp(pkt);
+      else if (pkt.etherType === ETHERTYPE_LLDP || (pkt.snapOui === SNAP_OUI_CISCO && pkt.snapPid === SNAP_PID_CDP)) this.linkDiscovery(pkt);
     } catch (err) {
       this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
       if (this.errorSamples.length < MAX_ERROR_SAMPLES) {
         this.errorSamples.push(`frame ${this.frames}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
+  }
+
+  private linkDiscovery(pkt: Packet): void {
+    const sender = macString(pkt.buf, pkt.srcMacOff);
+    const ld =
+      pkt.etherType === ETHERTYPE_LLDP
+        ? parseLldp(pkt.buf, pkt.l2PayloadOff, pkt.l2PayloadEnd, sender, this.anomalies)
+        : parseCdp(pkt.buf, pkt.l2PayloadOff, pkt.l2PayloadEnd, sender, this.anomalies);
+    if (ld !== null) this.events.onLinkDiscovery(ld, pkt.ts, pkt.vlanOuter);
+  }
+
+  /** The inventory now, with the flows still open counted in their edges. */
+  inventorySnapshot() {
+    if (this.inventory === null) return null;
+    const active: FlowRecord[] = [];
+    for (const f of this.flows.flows()) active.push(f.record('active', f.protocol ?? (f.transport === 'tcp' || f.transport === 'udp' ? 'undecided' : null)));
+    return this.inventory.snapshot(active);
   }
 
   private tick(sec: number, ts: number): void {

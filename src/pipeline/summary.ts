@@ -2,6 +2,7 @@
 // `lantern analyze --export DIR` and printed on the terminal; its fields are documented in docs/summary.md.
 import { linkTypeName } from '../common/link-types.js';
 import type { Pipeline } from './pipeline.js';
+import type { InventorySummary } from '../inventory/snapshot.js';
 
 export interface InputReport {
   path: string;
@@ -32,6 +33,8 @@ export interface Summary {
   flows: number;
   flow_detail: Record<string, unknown>;
   protocols: Record<string, unknown>;
+  /** Assets and connections (docs/inventory.md); null when the pipeline ran without an inventory. */
+  inventory: InventorySummary | null;
   anomalies: Record<string, number>;
   anomaly_total: number;
   internal_errors: string[];
@@ -46,6 +49,7 @@ export function buildSummary(
   inputs: InputReport[],
   processingSeconds: number,
   version: string,
+  inventory: InventorySummary | null = null,
 ): Summary {
   const dc = pipeline.decoder.counters;
   const fc = pipeline.flows.counters;
@@ -93,6 +97,7 @@ export function buildSummary(
       by_protocol: Object.fromEntries([...fc.byProtocol.entries()].sort((a, b) => b[1] - a[1])),
     },
     protocols: pipeline.events.toJSON(),
+    inventory,
     anomalies: pipeline.anomalies.toJSON(),
     anomaly_total: pipeline.anomalies.total,
     internal_errors: pipeline.errorSamples,

@@ -68,10 +68,37 @@ export interface AssetIdentity {
   [field: string]: string | number | undefined;
 }
 
+/** Where a host name was learned. */
+export const NAME_SOURCES = ['dns', 'mdns', 'llmnr', 'dhcp', 'netbios', 'lldp', 'cdp', 'tls_sni', 'http_host', 'protocol'] as const;
+export type NameSource = (typeof NAME_SOURCES)[number];
+
+export interface HostName {
+  readonly name: string;
+  readonly source: NameSource;
+}
+
+/**
+ * The host a hint is about when it is not one of the flow's endpoints: the address a DNS answer names, the MAC and
+ * leased address of a DHCP client, the sender of an LLDP or CDP frame.
+ */
+export interface HintSubject {
+  readonly ip?: string;
+  readonly mac?: string;
+  /**
+   * A device reached through the flow side rather than at its address (a BACnet router's MS/TP device, a module
+   * behind a gateway): its address in the protocol (`5/0x0c` for BACnet network 5, MAC 0x0c).
+   */
+  readonly behind?: string;
+}
+
 /** What a message says about one side of the flow: its role for this protocol, and identity it carries. */
 export interface AssetHintEvent extends ProtocolEvent {
   readonly type: 'asset_hint';
   readonly side: 'client' | 'server';
+  /** Set when the hint is about another host than `side` (then `side` only says who sent the message). */
+  readonly subject?: HintSubject;
+  /** Names of the host the hint is about. */
+  readonly names?: readonly HostName[];
   /** The side's role in this protocol: `master`, `outstation`, `client`, `server`, `plc`, `hmi`, `engineering`... */
   readonly role?: string;
   readonly identity?: AssetIdentity;

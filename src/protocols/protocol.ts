@@ -69,6 +69,11 @@ export interface ProtocolModule {
   readonly id: string;
   readonly name: string;
   readonly transports: readonly Transport[];
+  /**
+   * `industrial` for control-system protocols (the inventory's controller, HMI and engineering roles rest on them);
+   * absent for IT protocols.
+   */
+  readonly category?: 'industrial';
   /** Well-known ports: hints that order the probes, never proof. */
   readonly ports: readonly number[];
   /**

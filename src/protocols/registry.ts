@@ -8,6 +8,12 @@ import { iec104Module } from './iec104/index.js';
 import { bacnetModule } from './bacnet/index.js';
 import { opcuaModule } from './opcua/index.js';
 import { dnp3Module } from './dnp3/index.js';
+import { dnsModule } from './dns/index.js';
+import { dhcpModule } from './dhcp/index.js';
+import { nbnsModule } from './nbns/index.js';
+import { httpModule } from './http/index.js';
+import { tlsModule } from './tls/index.js';
+import { sshModule } from './ssh/index.js';
 
 export class ProtocolRegistry {
   readonly modules: readonly ProtocolModule[];
@@ -60,4 +66,4 @@ export class ProtocolRegistry {
   }
 }
 
-export const defaultRegistry = new ProtocolRegistry([modbusModule, s7commModule, enipModule, iec104Module, bacnetModule, opcuaModule, dnp3Module]);
+export const defaultRegistry = new ProtocolRegistry([modbusModule, s7commModule, enipModule, iec104Module, bacnetModule, opcuaModule, dnp3Module, dnsModule, dhcpModule, nbnsModule, httpModule, tlsModule, sshModule]);

@@ -2,6 +2,7 @@
 import { latencyMs, type AssetHintEvent, type AssetIdentity, type CodeName, type Operation, type TransactionEvent } from '../operation.js';
 import { BVLC_RESULT_CODES, OBJECT_DEVICE, PDU, PDU_TYPES, PROP, UNCONFIRMED, bvlcEntry, nameOf, networkMessageEntry, serviceEntry } from './codes.js';
 import type { BacnetFields, BacnetPdu, PropertyItem } from './types.js';
+import { BACNET_VENDORS } from './vendors.js';
 
 export const PROTOCOL_ID = 'bacnet';
 
@@ -125,15 +126,23 @@ export function roleHint(side: 'client' | 'server', role: string, ts: number, so
   return { protocol: PROTOCOL_ID, type: 'asset_hint', ts, side, role, source };
 }
 
+/** A message from a device on another BACnet network carries its source network and address: the IP side routed it. */
+function routedSubject(f: BacnetFields): { subject?: { behind: string } } {
+  return f.snet !== undefined && f.sadr !== undefined ? { subject: { behind: `${f.snet}/${f.sadr}` } } : {};
+}
+
 /** An I-Am: the sender's device instance, vendor id, max APDU and segmentation. */
 export function iAmHint(side: 'client' | 'server', ts: number, p: BacnetPdu): AssetHintEvent | null {
   const f = p.fields;
   if (p.service !== UNCONFIRMED.I_AM || f.device_instance === undefined) return null;
   const identity: AssetIdentity = { device_type: 'bacnet_device' };
-  if (f.vendor_id !== undefined) identity.vendor_id = f.vendor_id;
+  if (f.vendor_id !== undefined) {
+    identity.vendor_id = f.vendor_id;
+    identity.vendor = BACNET_VENDORS.get(f.vendor_id);
+  }
   if (f.max_apdu !== undefined) identity.max_apdu = f.max_apdu;
   if (f.segmentation_name !== undefined) identity.segmentation = f.segmentation_name;
-  return { protocol: PROTOCOL_ID, type: 'asset_hint', ts, side, role: 'device', address: f.device_instance, identity, source: 'i_am' };
+  return { protocol: PROTOCOL_ID, type: 'asset_hint', ts, side, role: 'device', address: f.device_instance, identity, source: 'i_am', ...routedSubject(f) };
 }
 
 const IDENTITY_PROPERTIES: Readonly<Record<number, keyof AssetIdentity>> = {
@@ -162,6 +171,7 @@ export function deviceIdentityHint(side: 'client' | 'server', ts: number, resp: 
     instance = it.instance!;
   }
   if (instance < 0) return null;
+  if (identity.vendor === undefined && typeof identity.vendor_id === 'number') identity.vendor = BACNET_VENDORS.get(identity.vendor_id);
   return {
     protocol: PROTOCOL_ID,
     type: 'asset_hint',
@@ -171,5 +181,6 @@ export function deviceIdentityHint(side: 'client' | 'server', ts: number, resp: 
     address: instance,
     identity,
     source: f.service_name ?? 'read_property',
+    ...routedSubject(f),
   };
 }

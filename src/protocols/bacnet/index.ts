@@ -31,6 +31,7 @@ export const bacnetModule: ProtocolModule = {
   id: 'bacnet',
   name: 'BACnet/IP',
   transports: ['udp'],
+  category: 'industrial',
   ports: BACNET_PORTS,
   anomalies: BACNET_ANOMALIES.definitions,
   probe: probeBacnet,

@@ -18,6 +18,7 @@ export const dnp3Module: ProtocolModule = {
   id: 'dnp3',
   name: 'DNP3',
   transports: ['tcp', 'udp'],
+  category: 'industrial',
   ports: [20000],
   anomalies: DNP3_ANOMALIES.definitions,
   probe: probeDnp3,

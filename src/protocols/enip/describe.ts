@@ -15,6 +15,7 @@ import {
   unknownName,
 } from './codes.js';
 import type { CipRequest, CipResponse, EncapHeader, EncapMessage, Identity } from './types.js';
+import { CIP_VENDORS } from './vendors.js';
 
 /** The encapsulation facts of one exchange, shared by the CIP transactions it carries. */
 export interface ExchangeInfo {
@@ -57,6 +58,7 @@ function baseFields(info: ExchangeInfo): Record<string, unknown> {
 export function identityFields(id: Identity): Record<string, unknown> {
   const f: Record<string, unknown> = {
     vendor_id: id.vendor_id,
+    vendor_name: CIP_VENDORS.get(id.vendor_id) ?? null,
     device_type: id.device_type,
     device_type_name: DEVICE_TYPES[id.device_type] ?? unknownName(id.device_type),
     product_code: id.product_code,
@@ -236,6 +238,7 @@ export function ioTransaction(c: IoCounters): TransactionEvent {
 
 export function identityHint(ts: number, side: 'client' | 'server', id: Identity, source: string): AssetHintEvent {
   const identity: AssetIdentity = {
+    vendor: CIP_VENDORS.get(id.vendor_id),
     vendor_id: id.vendor_id,
     product_code: id.product_code,
     product: id.product_name,

@@ -47,6 +47,7 @@ export const enipModule: ProtocolModule = {
   id: 'enip',
   name: 'EtherNet/IP (CIP)',
   transports: ['tcp', 'udp'],
+  category: 'industrial',
   ports: [44818, 2222],
   anomalies: ENIP_ANOMALIES.definitions,
   probe: probeEnip,

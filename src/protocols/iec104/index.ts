@@ -35,6 +35,7 @@ export const iec104Module: ProtocolModule = {
   id: 'iec104',
   name: 'IEC 60870-5-104',
   transports: ['tcp'],
+  category: 'industrial',
   ports: [2404],
   anomalies: IEC104_ANOMALIES.definitions,
   probe: (data) => probeIec104(data),

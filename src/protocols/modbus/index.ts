@@ -39,6 +39,7 @@ export const modbusModule: ProtocolModule = {
   id: 'modbus',
   name: 'Modbus/TCP',
   transports: ['tcp', 'udp'],
+  category: 'industrial',
   ports: [502],
   anomalies: MODBUS_ANOMALIES.definitions,
   probe: probeModbus,

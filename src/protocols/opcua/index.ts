@@ -34,6 +34,7 @@ export const opcuaModule: ProtocolModule = {
   id: 'opcua',
   name: 'OPC UA Binary',
   transports: ['tcp'],
+  category: 'industrial',
   ports: [4840],
   anomalies: OPCUA_ANOMALIES.definitions,
   probe: probeOpcua,

@@ -57,6 +57,7 @@ export const s7commModule: ProtocolModule = {
   id: 's7comm',
   name: 'Siemens S7comm / S7comm-plus (ISO-on-TCP)',
   transports: ['tcp'],
+  category: 'industrial',
   ports: [102],
   anomalies: S7COMM_ANOMALIES.definitions,
   probe: probeS7,
