@@ -51,6 +51,28 @@ test('live capture on lo stops cleanly on Ctrl-C and reports what it saw', { ski
   assert.equal(r.summary.truncated, false);
 });
 
+test('a live capture grows the inventory while it runs (export rewritten every --refresh seconds)', { skip: SKIP, timeout: 30_000 }, async () => {
+  // Below Linux's ephemeral range, so the receiving side is taken for the server.
+  const port = 10000 + Math.floor(Math.random() * 20000);
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-live-'));
+  const args = [join(REPO_ROOT, 'bin', 'lantern.js'), 'capture', '--interface', 'lo', '--filter', `udp port ${port}`, '--export', dir, '--refresh', '1', '--quiet'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((r) => setTimeout(r, 1500));
+  await sendDatagrams(port, 5);
+  await new Promise((r) => setTimeout(r, 2500));
+  // Still capturing: the flow is open, yet its edge and both ends are in the export already.
+  const edges = JSON.parse(readFileSync(join(dir, 'connections.json'), 'utf8')) as { server: { ip: string }; port: number; packets: number }[];
+  const assets = JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8')) as { ips: string[] }[];
+  child.kill('SIGINT');
+  await once(child, 'exit');
+  const edge = edges.find((e) => e.port === port);
+  assert.ok(edge, JSON.stringify(edges));
+  assert.equal(edge.packets, 5);
+  assert.ok(assets.some((a) => a.ips.includes('127.0.0.1')));
+  const final = JSON.parse(readFileSync(join(dir, 'connections.json'), 'utf8')) as { port: number; flows: number }[];
+  assert.equal(final.find((e) => e.port === port)?.flows, 1);
+});
+
 test('live capture stops by itself after --duration', { skip: SKIP, timeout: 30_000 }, async () => {
   const r = await liveRun('duration');
   assert.equal(r.code, 0, r.stderr);

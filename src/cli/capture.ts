@@ -15,6 +15,8 @@ import { lanternVersion } from './version.js';
 export interface CaptureOptions {
   interface: string;
   filter?: string;
+  /** Seconds between rewrites of the export (summary and inventory) while capturing. */
+  refresh?: number;
   export?: string;
   duration?: number;
   count?: number;
@@ -23,7 +25,7 @@ export interface CaptureOptions {
   detail?: DetailOptions;
 }
 
-const EXPORT_REFRESH_MS = 10_000;
+const DEFAULT_REFRESH_SECONDS = 10;
 
 export async function captureCommand(opts: CaptureOptions): Promise<number> {
   let flowLog: FlowLogWriter | undefined;
@@ -67,7 +69,7 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
         eventLog?.flush();
         const now = snapshot();
         safeExport(dir, now.summary, now.inventory);
-      }, EXPORT_REFRESH_MS),
+      }, (opts.refresh ?? DEFAULT_REFRESH_SECONDS) * 1000),
     );
   }
   const count = opts.count;

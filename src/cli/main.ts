@@ -38,13 +38,14 @@ export async function run(argv: string[]): Promise<number> {
     .description('capture live traffic from an interface through tcpdump and analyze it until Ctrl-C')
     .requiredOption('-i, --interface <iface>', 'network interface to capture on')
     .option('-f, --filter <bpf>', 'BPF capture filter (tcpdump syntax)')
-    .option('-e, --export <dir>', 'write the results to DIR (summary.json refreshed every 10 s, flows.ndjson, events/, hints.ndjson)')
+    .option('-e, --export <dir>', 'write the results to DIR (summary.json, assets and connections rewritten while capturing; flows.ndjson, events/, hints.ndjson)')
+    .option('--refresh <seconds>', 'seconds between rewrites of the export while capturing (default 10)', positiveNumber)
     .option('--detail <levels>', 'exported transactions: normal or full, or per protocol: modbus=full,normal', parseDetailOption)
     .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
     .option('--count <frames>', 'stop after this many frames', positiveNumber)
     .option('-q, --quiet', 'no status line and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (opts: { interface: string; filter?: string; export?: string; duration?: number; count?: number; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
+    .action(async (opts: { interface: string; filter?: string; export?: string; refresh?: number; duration?: number; count?: number; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await captureCommand(opts);
     });
 

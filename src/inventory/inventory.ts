@@ -77,11 +77,11 @@ export class Inventory {
   /** Per IP frame (hot path): the Ethernet source MAC beside the source IP, sampled through a small cache. */
   observeFrame(pkt: Packet): void {
     const off = pkt.srcMacOff;
-    if (off < 0) return;
     const b = pkt.buf;
-    // Group and all-zero (loopback, some tunnels) sources name no interface.
-    if ((b[off] & 1) !== 0 || (b[off] | b[off + 1] | b[off + 2] | b[off + 3] | b[off + 4] | b[off + 5]) === 0) return;
-    const macKey = (((b[off + 2] << 24) | (b[off + 3] << 16) | (b[off + 4] << 8) | b[off + 5]) ^ Math.imul((b[off] << 8) | b[off + 1], 0x9e3779b1)) | 0;
+    // No MAC (raw IP, SLL), or a group or all-zero one (loopback, some tunnels): the source names no interface, but
+    // the source address is still a host that sent something.
+    const macValid = off >= 0 && (b[off] & 1) === 0 && (b[off] | b[off + 1] | b[off + 2] | b[off + 3] | b[off + 4] | b[off + 5]) !== 0;
+    const macKey = macValid ? (((b[off + 2] << 24) | (b[off + 3] << 16) | (b[off + 4] << 8) | b[off + 5]) ^ Math.imul((b[off] << 8) | b[off + 1], 0x9e3779b1)) | 0 : 0;
     let ipKey: number;
     if (pkt.l3 === L3.IPV4) ipKey = pkt.src4 | 0;
     else {
@@ -93,7 +93,7 @@ export class Inventory {
     const slot = Math.imul(macKey ^ Math.imul(ipKey, 0x85ebca6b), 0xc2b2ae35) >>> 20;
     // Neighbour discovery (RFC 4861 §7.1: router/neighbour solicitations and advertisements, hop limit 255, never
     // routed) is IPv6's ARP: the sender's own claim of its address.
-    if (pkt.l4 === IPPROTO.IPV6_ICMP && pkt.ttl === 255 && pkt.icmpType >= 133 && pkt.icmpType <= 136) {
+    if (macValid && pkt.l4 === IPPROTO.IPV6_ICMP && pkt.ttl === 255 && pkt.icmpType >= 133 && pkt.icmpType <= 136) {
       const ip6 = ipv6String(pkt.addrBuf, pkt.src6Off);
       if (ip6 !== '::') {
         this.assets.claim(macString(b, off), ip6, pkt.ts, 'ndp').addVlan(pkt.vlanOuter);
@@ -105,8 +105,13 @@ export class Inventory {
     this.cacheIp[slot] = ipKey;
     this.cacheUntil[slot] = pkt.ts + FRAME_REFRESH_SEC;
     const ip = pkt.l3 === L3.IPV4 ? ipv4String(pkt.src4) : ipv6String(pkt.addrBuf, pkt.src6Off);
-    const mac = macString(b, off);
     const known = this.assets.byIp.has(ip);
+    if (!macValid) {
+      this.assets.ofIp(ip, pkt.ts)?.addVlan(pkt.vlanOuter);
+      if (!known) this.applyPendingNames(ip);
+      return;
+    }
+    const mac = macString(b, off);
     this.assets.observeFrameSource(mac, ip, pkt.ts, pkt.vlanOuter);
     // A link-local source (fe80::/10, 169.254/16) was not routed: the frame's source MAC is the sender's own.
     if (pkt.l3 === L3.IPV4 ? pkt.src4 >>> 16 === 0xa9fe : (pkt.addrBuf[pkt.src6Off] === 0xfe && (pkt.addrBuf[pkt.src6Off + 1] & 0xc0) === 0x80)) {
