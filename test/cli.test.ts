@@ -150,3 +150,23 @@ test('Ctrl-C during analyze stops cleanly with partial results and exit 130', as
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { frames: number };
   assert.ok(summary.frames > 0 && summary.frames < 38, `partial: ${summary.frames} frames`);
 });
+
+test('the inventory is exported, and --asset-overrides corrects it (bad files get one clear line)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-cli-'));
+  const overrides = join(dir, 'overrides.json');
+  writeFileSync(overrides, JSON.stringify([{ match: { ip: '127.0.0.1' }, criticality: 'high', name: 'test bench' }]));
+  const r = runLantern(['analyze', LOOPBACK, '--quiet', '--export', join(dir, 'out'), '--asset-overrides', overrides]);
+  assert.equal(r.status, 0, r.stderr);
+  const assets = JSON.parse(readFileSync(join(dir, 'out', 'assets.json'), 'utf8')) as { ips: string[]; criticality: string; criticality_source: string; names: { name: string }[] }[];
+  const local = assets.find((a) => a.ips.includes('127.0.0.1'))!;
+  assert.equal(local.criticality, 'high');
+  assert.equal(local.criticality_source, 'override');
+  assert.equal(local.names[0].name, 'test bench');
+  assert.ok((JSON.parse(readFileSync(join(dir, 'out', 'connections.json'), 'utf8')) as unknown[]).length > 0);
+  assert.match(readFileSync(join(dir, 'out', 'assets.csv'), 'utf8'), /^id,ips,macs,mac_vendor,/);
+  writeFileSync(overrides, JSON.stringify([{ match: { ip: '127.0.0.1' }, criticality: 'urgent' }]));
+  const bad = runLantern(['analyze', LOOPBACK, '--quiet', '--asset-overrides', overrides]);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  assert.match(bad.stderr, /criticality must be one of high, medium, low/);
+});

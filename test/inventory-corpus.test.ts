@@ -4,12 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readCaptureFile } from '../src/capture/open-capture.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
 import type { AssetRecord, InventorySnapshot } from '../src/inventory/snapshot.js';
+import { writeInventory } from '../src/cli/export-inventory.js';
 import { CORPUS_DIR, CORPUS_PRESENT, readManifest } from './support.js';
 
 const run = promisify(execFile);
@@ -175,7 +177,7 @@ test('corpus: a Siemens KTP700 panel announcing a bridge (its two-port switch) i
   assert.deepEqual(sw.ips, []);
 });
 
-test('corpus: the inventory of every capture builds, and its records are consistent', { skip: NO_CORPUS, timeout: 600_000 }, async (t) => {
+test('corpus: the inventory of every capture builds, its records are consistent, and both exports read back', { skip: NO_CORPUS, timeout: 600_000 }, async (t) => {
   let assets = 0;
   let edges = 0;
   for (const row of readManifest()) {
@@ -209,6 +211,16 @@ test('corpus: the inventory of every capture builds, and its records are consist
       assert.ok(c.first_seen <= c.last_seen && c.packets >= 0);
     }
     assert.equal(count, snap.summary.assets, row.path);
+    // Both exports, read back.
+    const dir = mkdtempSync(join(tmpdir(), 'lantern-inv-'));
+    try {
+      const written = writeInventory(dir, snap);
+      assert.equal((JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8')) as unknown[]).length, written.assets, row.path);
+      assert.equal((JSON.parse(readFileSync(join(dir, 'connections.json'), 'utf8')) as unknown[]).length, written.connections, row.path);
+      assert.equal(readFileSync(join(dir, 'assets.csv'), 'utf8').trim().split('\n').length >= written.assets + 1, true, row.path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     assets += count;
   }
   t.diagnostic(`inventory over the corpus: ${assets} assets, ${edges} connections`);

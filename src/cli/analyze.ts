@@ -10,9 +10,13 @@ import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 import { writeInventory } from './export-inventory.js';
+import { loadAssetOverrides } from './asset-overrides.js';
+import type { AssetOverride } from '../inventory/snapshot.js';
 
 export interface AnalyzeOptions {
   export?: string;
+  /** File of analyst corrections of assets (docs/inventory.md). */
+  assetOverrides?: string;
   quiet?: boolean;
   json?: boolean;
   detail?: DetailOptions;
@@ -30,7 +34,16 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       return 1;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail });
+  let overrides: AssetOverride[] = [];
+  if (opts.assetOverrides !== undefined) {
+    try {
+      overrides = loadAssetOverrides(opts.assetOverrides);
+    } catch (err) {
+      process.stderr.write(`lantern: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides } });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.

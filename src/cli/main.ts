@@ -27,9 +27,10 @@ export async function run(argv: string[]): Promise<number> {
     .argument('<captures...>', 'capture files, or - for standard input')
     .option('-e, --export <dir>', 'write the results to DIR (summary.json, flows.ndjson, events/, hints.ndjson, assets.json/.csv, connections.json/.csv)')
     .option('--detail <levels>', 'exported transactions: normal (writes, control, program, errors; polls summarised) or full; per protocol: modbus=full,normal', parseDetailOption)
+    .option('--asset-overrides <file>', 'JSON file of corrections to assets: [{"match": {"ip"|"mac"|"id": ...}, "criticality", "purdue_level", "name"}]')
     .option('-q, --quiet', 'no progress bar and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (captures: string[], opts: { export?: string; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
+    .action(async (captures: string[], opts: { export?: string; assetOverrides?: string; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await analyzeCommand(captures, opts);
     });
 

@@ -150,6 +150,9 @@ export class Inventory {
     if (ld.system_description) asset.addValue('identity.description', ld.system_description, LINK_IDENTITY_CONFIDENCE, ev);
     if (ld.platform) asset.addValue('identity.model', ld.platform, LINK_IDENTITY_CONFIDENCE, ev);
     if (ld.software_version) asset.addValue('identity.software', ld.software_version, LINK_IDENTITY_CONFIDENCE, ev);
+    // The port the frame left by: where on the switch (or which interface of the device) this link is.
+    const port = ld.port_description ?? ld.port_id;
+    if (port) asset.addValue('link.port', port, LINK_IDENTITY_CONFIDENCE, ev);
     for (const c of ld.enabled_capabilities.length > 0 ? ld.enabled_capabilities : ld.capabilities) asset.addValue('capability', c, LINK_IDENTITY_CONFIDENCE, ev);
     asset.addProtocolRole(ld.protocol, 'sender', ts);
   }
