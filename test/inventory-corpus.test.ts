@@ -109,12 +109,24 @@ test('corpus: BACnet I-Am devices equal ICSNPP bacnet_discovery.log', { skip: NO
   }
 });
 
-test('corpus: Modbus device identification (MEI 14) reaches the server asset', { skip: NO_CORPUS }, async () => {
-  const snap = await inventoryOf(join(CORPUS_DIR, 'icsnpp-modbus/testing/traces/modbus_example.pcap'));
-  const a = snap.assets.find((x) => x.evidence.some((e) => e.protocol === 'modbus' && e.property.startsWith('identity.')))!;
-  assert.equal(a.identity.vendor, 'Zeek Modbus Test');
-  assert.equal(a.identity.firmware, '1.2.3.6');
-  assert.equal(a.role, 'controller');
+/** Modbus Application Protocol v1.1b3 §6.21: the object ids of Read Device Identification, as the inventory names them. */
+const MEI_OBJECTS: Record<string, string> = { 0: 'vendor', 1: 'order_number', 2: 'firmware', 3: 'vendor_url', 4: 'product', 5: 'model' };
+
+test('corpus: Modbus device identification (MEI 14) objects reach the server asset (tshark as oracle)', { skip: NO_TSHARK }, async () => {
+  const path = join(CORPUS_DIR, 'icsnpp-modbus/testing/traces/modbus_example.pcap');
+  const { stdout } = await run('tshark', ['-r', path, '-Y', 'modbus.object_str_value', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'ip.src', '-e', 'modbus.object_id', '-e', 'modbus.object_str_value']);
+  const rows = stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  assert.ok(rows.length > 0);
+  const snap = await inventoryOf(path);
+  for (const [ip, ids, values] of rows) {
+    const a = assetWithIp(snap, ip);
+    const v = values.split('|');
+    ids.split('|').forEach((id, i) => {
+      if (MEI_OBJECTS[id] !== undefined) assert.equal(a.identity[MEI_OBJECTS[id]], v[i], `${ip} object ${id}`);
+    });
+    assert.ok(a.evidence.some((e) => e.protocol === 'modbus' && e.source === 'read_device_identification'));
+    assert.equal(a.role, 'controller');
+  }
 });
 
 test('corpus: every LLDP system name and CDP device id tshark decodes is an asset name', { skip: NO_TSHARK, timeout: 300_000 }, async () => {

@@ -86,9 +86,16 @@ export class DetailFilter {
     if (rep.lastTs - rep.first.ts >= REPEAT_WINDOW_SEC) this.close(key, rep);
   }
 
-  /** Writes the summaries whose window has passed by `nowSec`. */
+  /**
+   * Writes the summaries whose window has passed by `nowSec`. Polls are tracked in order of their first transaction
+   * (capture time only moves on), so the walk stops at the first one still inside its window; a poll a little out of
+   * order waits at most until the one before it expires.
+   */
   expire(nowSec: number): void {
-    for (const [key, rep] of this.repeats) if (nowSec - rep.first.ts >= REPEAT_WINDOW_SEC) this.close(key, rep);
+    for (const [key, rep] of this.repeats) {
+      if (nowSec - rep.first.ts < REPEAT_WINDOW_SEC) break;
+      this.close(key, rep);
+    }
   }
 
   finish(): void {
