@@ -114,7 +114,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     const session = o.auth.getSession(secretDigest(secret));
     if (session === undefined || session.expires <= now()) return null;
     const user = o.auth.getUser(session.user_id);
-    return user === undefined ? null : { user, csrf: session.csrf };
+    return user === undefined ? null : { user, csrf: csrfToken(secret) };
   }
 
   const audit = (req: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>) =>
@@ -150,9 +150,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
         throw new ApiError('auth.invalid_credentials');
       }
       const secret = newSecret('ls');
-      const csrf = newSecret('ls');
+      const csrf = csrfToken(secret);
       const t = now();
-      o.auth.putSession({ digest: secretDigest(secret), user_id: user.id, csrf, created: t, expires: t + ttl });
+      o.auth.putSession({ digest: secretDigest(secret), user_id: user.id, created: t, expires: t + ttl });
       o.auth.appendAudit({ ts: t, actor: user.name, action: 'auth.login', target: user.name });
       reply.setCookie(SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'strict', secure: o.secureCookies === true, maxAge: ttl });
       return { user: { name: user.name, role: user.role }, csrf_token: csrf };
@@ -224,6 +224,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   );
 
   return app;
+}
+
+/**
+ * The CSRF token of a session, derived from its secret: the console holds it in memory and echoes it in a header,
+ * which a cross-site form cannot do; the server recomputes it from the cookie, so nothing more is stored.
+ */
+function csrfToken(sessionSecret: string): string {
+  return secretDigest(`csrf:${sessionSecret}`);
 }
 
 function sendError(reply: FastifyReply, err: ApiError): FastifyReply {

@@ -21,8 +21,6 @@ export interface SessionRecord {
   /** SHA-256 of the session secret (the cookie holds the secret). */
   digest: string;
   user_id: number;
-  /** Double-submit token the console sends back in `x-csrf-token` on state-changing requests. */
-  csrf: string;
   created: number;
   expires: number;
 }
