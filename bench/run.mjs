@@ -230,6 +230,20 @@ async function main() {
     }
   }
 
+  // The embedded store: ingest rate and p50/p99 of the main queries (1 M events here; `node dist/bench/store.js`
+  // without --events builds the 10 M store of the issue, ~5 minutes).
+  if (!quick) {
+    const events = Number(process.env.LANTERN_BENCH_STORE_EVENTS) || 1_000_000;
+    process.stdout.write(`Running: embedded store with ${events.toLocaleString('en-US')} events (dist/bench/store.js)\n`);
+    const st = spawnSync(process.execPath, [join(ROOT, 'dist/bench/store.js'), '--events', String(events), '--json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    try {
+      results.store = JSON.parse(st.stdout);
+    } catch {
+      results.store = null;
+      process.stderr.write(`bench: store run failed: ${st.stderr}\n`);
+    }
+  }
+
   const widths = [9, 10, 12, 9, 13];
   const lines = ['', row(['', 'MB/s', 'frames/s', 'wall s', 'peak RSS MiB'], widths)];
   for (const [name, r] of [['lantern', results.lantern], ['tshark', results.tshark]]) {
@@ -249,6 +263,11 @@ async function main() {
     lines.push(r.ok
       ? `Inventory at caps (${fmt(r.assets, 0)} assets, ${fmt(r.edges, 0)} edges; heap limit ${r.heap_limit_mib} MiB): ${fmt(r.updates_per_s, 0)} updates/s, live heap ${fmt(r.heap_used_mib)} MiB, snapshot ${fmt(r.snapshot_seconds, 2)} s, export ${fmt(r.export_seconds, 2)} s, peak RSS ${fmt(r.peak_rss_bytes / 2 ** 20)} MiB`
       : `Inventory at caps: FAILED (heap limit ${r.heap_limit_mib} MiB, log in the work directory)`);
+  }
+  if (results.store) {
+    const r = results.store;
+    lines.push('', `Store (SQLite, ${fmt(r.events, 0)} events, ${fmt(r.assets, 0)} assets, ${fmt(r.alerts, 0)} alerts): ingest ${fmt(r.ingest.events_per_sec, 0)} events/s, ${fmt(r.bytes_per_event, 0)} B/event`);
+    for (const [name, t] of Object.entries(r.latency_ms)) lines.push(`  ${name.padEnd(48)} p50 ${String(t.p50).padStart(7)} ms  p99 ${String(t.p99).padStart(7)} ms`);
   }
   if (results.stress) {
     lines.push(`Hostile capture (400,000 connections, out-of-order data, dangling fragments): ${fmt(results.stress.wall_seconds, 2)} s, peak RSS ${fmt(results.stress.peak_rss_bytes / 2 ** 20)} MiB${results.stress.ok ? '' : ' FAILED'}`);

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { analyzeCommand } from './analyze.js';
 import { captureCommand } from './capture.js';
+import { serveCommand } from './serve.js';
 import { lanternVersion } from './version.js';
 import { parseDetailOption } from './detail-option.js';
 import type { DetailOptions } from '../pipeline/detail.js';
@@ -48,6 +49,24 @@ export async function run(argv: string[]): Promise<number> {
     .option('--json', 'print the summary as JSON on standard output')
     .action(async (opts: { interface: string; filter?: string; export?: string; refresh?: number; duration?: number; count?: number; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await captureCommand(opts);
+    });
+
+  program
+    .command('serve')
+    .description('run the store, the ingestion of uploaded captures and the HTTP API (the demo plant on a first start)')
+    .option('-p, --port <port>', 'TCP port', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number (1-65535)');
+      return n;
+    }, 8180)
+    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--data <dir>', 'where the store lives', 'lantern-data')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--watch <dir>', 'ingest capture files dropped into DIR (moved to DIR/ingested or DIR/failed)')
+    .option('--no-demo', 'do not load the demo plant into an empty store')
+    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string }) => {
+      exitCode = await serveCommand(opts);
     });
 
   try {

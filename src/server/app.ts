@@ -5,10 +5,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
 import { ApiError, ERROR_CODES, ERROR_SCHEMA } from './errors.js';
 import { ROLES, roleAtLeast, type AuthStore, type Role, type UserRecord } from './auth-store.js';
 import { hashPassword, newSecret, randomPassword, secretDigest, verifyPassword } from './passwords.js';
 import { lanternVersion } from '../cli/version.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '../store/store.js';
+import type { Sensor } from './sensor.js';
+import { registerDataRoutes } from './routes-data.js';
+import { registerStream } from './stream.js';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -17,6 +24,14 @@ const BODY_LIMIT = 1024 * 1024;
 
 export interface AppOptions {
   auth: AuthStore;
+  /** The data API (assets, connections, events, counters) reads this store. */
+  store?: Store;
+  /** Ingests uploaded captures (with `store`). */
+  sensor?: Sensor;
+  /** Where uploads wait while analysed. */
+  uploadDir?: string;
+  /** TLS: serve HTTPS with this key and certificate (PEM). */
+  https?: { key: Buffer; cert: Buffer };
   /** Set the Secure flag on cookies (when served over TLS). */
   secureCookies?: boolean;
   sessionTtlSec?: number;
@@ -64,11 +79,14 @@ export async function ensureAdmin(auth: AuthStore, now = () => Date.now() / 1000
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const now = o.now ?? (() => Date.now() / 1000);
   const ttl = o.sessionTtlSec ?? DEFAULT_SESSION_TTL_SEC;
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, ajv: { customOptions: { removeAdditional: false, allErrors: false } } });
+  const app = (o.https !== undefined
+    ? Fastify({ logger: false, bodyLimit: BODY_LIMIT, https: o.https, ajv: { customOptions: { removeAdditional: false, allErrors: false } } })
+    : Fastify({ logger: false, bodyLimit: BODY_LIMIT, ajv: { customOptions: { removeAdditional: false, allErrors: false } } })) as unknown as FastifyInstance;
   app.decorateRequest('caller', null);
   app.addSchema(ERROR_SCHEMA);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -223,6 +241,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     async (req) => o.auth.listAudit((req.query as { limit: number }).limit),
   );
 
+  if (o.store !== undefined) registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
+  if (o.sensor !== undefined) registerStream(app, o.sensor);
   return app;
 }
 

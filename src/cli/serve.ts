@@ -1,0 +1,93 @@
+// `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start), and
+// the HTTP API, bound to 127.0.0.1 unless told otherwise.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '../store/sqlite.js';
+import { StoreError } from '../store/store.js';
+import { buildApp, ensureAdmin } from '../server/app.js';
+import { StoreAuth } from '../server/store-auth.js';
+import { Sensor } from '../server/sensor.js';
+import { WatchFolder } from '../server/watch-folder.js';
+import { REPO_ROOT } from '../common/corpus.js';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  data: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  demo: boolean;
+  /** A folder whose capture files are ingested as they appear. */
+  watch?: string;
+}
+
+/** The demo plant capture the project generates (scripts/demo-plant). */
+export const DEMO_CAPTURE = join(REPO_ROOT, 'demo', 'demo-plant.pcapng');
+const FLUSH_INTERVAL_MS = 10_000;
+
+export async function serveCommand(opts: ServeOptions): Promise<number> {
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    process.stderr.write('lantern: --tls-cert and --tls-key go together\n');
+    return 2;
+  }
+  let store: SqliteStore;
+  try {
+    mkdirSync(opts.data, { recursive: true });
+    store = new SqliteStore(join(opts.data, 'lantern.db'));
+  } catch (err) {
+    process.stderr.write(`lantern: cannot open the store in ${opts.data}: ${err instanceof StoreError || err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  const auth = new StoreAuth(store);
+  const sensor = new Sensor(store);
+  let https: { key: Buffer; cert: Buffer } | undefined;
+  try {
+    if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
+  } catch (err) {
+    process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), secureCookies: https !== undefined, https });
+  const password = await ensureAdmin(auth);
+  const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
+  try {
+    await app.listen({ port: opts.port, host: opts.host });
+  } catch (err) {
+    process.stderr.write(`lantern: cannot listen on ${url}: ${err instanceof Error ? err.message : String(err)}\n`);
+    store.close();
+    return 1;
+  }
+  process.stdout.write(`Lantern is serving ${url} (store: ${opts.data})\n`);
+  if (password !== null) process.stdout.write(`First start: user "admin", password "${password}" (shown once: keep it)\n`);
+  if (opts.demo && store.countEvents({}) === 0 && existsSync(DEMO_CAPTURE)) {
+    process.stdout.write('Empty store: loading the demo plant capture\n');
+    void sensor.ingestFile(DEMO_CAPTURE, 'demo-plant.pcapng').then(
+      (r) => process.stdout.write(`Demo loaded: ${r.frames} frames\n`),
+      (err: unknown) => process.stderr.write(`lantern: demo: ${err instanceof Error ? err.message : String(err)}\n`),
+    );
+  }
+  let watch: WatchFolder | null = null;
+  if (opts.watch !== undefined) {
+    try {
+      watch = new WatchFolder(opts.watch, sensor, (line) => process.stdout.write(`watch: ${line}\n`));
+      watch.start();
+      process.stdout.write(`Watching ${opts.watch} for capture files\n`);
+    } catch (err) {
+      process.stderr.write(`lantern: cannot watch ${opts.watch}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  const timer = setInterval(() => sensor.flush(), FLUSH_INTERVAL_MS);
+  // Handlers stay installed: a second Ctrl-C (or the launcher forwarding the same one) must not cut the shutdown short.
+  await new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+  clearInterval(timer);
+  watch?.stop();
+  await app.close();
+  await sensor.idle();
+  sensor.flush();
+  store.close();
+  process.stdout.write('Lantern stopped\n');
+  return 0;
+}

@@ -1,0 +1,58 @@
+// `lantern serve` as a process: listens on 127.0.0.1, prints the first admin's password once, answers the API, stops
+// cleanly on Ctrl-C, and keeps its store across restarts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './support.js';
+
+async function serve(data: string, port: number): Promise<{ out: string; health: unknown; login: number; code: number | null }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--data', data, '--port', String(port), '--no-demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  for (let i = 0; i < 100 && !out.includes('serving'); i++) await new Promise((r) => setTimeout(r, 100));
+  const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
+  const password = /password "([^"]+)"/.exec(out)?.[1] ?? 'none';
+  const login = (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })).status;
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { out, health, login, code };
+}
+
+test('lantern serve: first start prints the admin password once; the store survives a restart', { timeout: 60_000 }, async () => {
+  const data = mkdtempSync(join(tmpdir(), 'lantern-serve-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const first = await serve(data, port);
+  assert.equal(first.code, 0, first.out);
+  assert.match(first.out, /serving http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(first.out, /First start: user "admin", password "[A-Za-z0-9]{24}"/);
+  assert.deepEqual((first.health as { status: string }).status, 'ok');
+  assert.equal(first.login, 200);
+  assert.match(first.out, /Lantern stopped/);
+  const second = await serve(data, port);
+  assert.equal(second.code, 0, second.out);
+  assert.doesNotMatch(second.out, /password/);
+  // No password shown the second time: the first admin's account is still there, so a guess fails.
+  assert.equal(second.login, 401);
+});
+
+test('lantern serve: bad arguments get one clear line', () => {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--port', '99999'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += String(d)));
+    child.on('exit', (code) => {
+      try {
+        assert.equal(code, 2);
+        assert.match(err, /expected a port number/);
+        resolve();
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+});
