@@ -115,7 +115,7 @@ function main(): void {
     'count: protocol, all time': time(Math.min(o.samples, 20), (i) => store.countEvents({ protocol: protocol(i) })),
     'assets: page by last_seen': time(o.samples, () => store.listAssets({ sort: 'last_seen', limit: 50 })),
     'assets: role filter, page by id': time(o.samples, (i) => store.listAssets({ filter: { role: i % 2 ? 'plc' : 'hmi' }, limit: 50 })),
-    'alerts: open, newest page': time(o.samples, () => store.listAlerts({ status: 'open' }, null, 50)),
+    'alerts: new, newest page': time(o.samples, () => store.listAlerts({ status: 'new' }, null, 50)),
     'alerts: by asset, newest page': time(o.samples, (i) => store.listAlerts({ asset: `ip:${ipOf(256 + ((i * 17) % o.assets))}` }, null, 50)),
     'alerts: count by status': time(Math.min(o.samples, 50), () => store.countAlertsBy('status')),
   };

@@ -2,9 +2,10 @@
 // cleanly on Ctrl-C, and keeps its store across restarts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { get } from 'node:https';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './support.js';
@@ -55,4 +56,29 @@ test('lantern serve: bad arguments get one clear line', () => {
       }
     });
   });
+});
+
+test('lantern serve over TLS: HTTPS with the given certificate and key', { timeout: 60_000, skip: spawnSync('openssl', ['version']).status === 0 ? false : 'openssl not installed: TLS test SKIPPED' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--data', join(dir, 'data'), '--port', String(port), '--no-demo', '--tls-cert', cert, '--tls-key', key], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  for (let i = 0; i < 100 && !out.includes('serving'); i++) await new Promise((r) => setTimeout(r, 100));
+  const body = await new Promise<string>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/api/health', ca: readFileSync(cert), servername: '127.0.0.1', checkServerIdentity: () => undefined }, (res) => {
+      let b = '';
+      res.on('data', (d) => (b += String(d)));
+      res.on('end', () => resolve(b));
+    }).on('error', reject);
+  });
+  child.kill('SIGINT');
+  await once(child, 'exit');
+  assert.match(out, /serving https:\/\/127\.0\.0\.1:/);
+  assert.equal((JSON.parse(body) as { status: string }).status, 'ok');
 });

@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { Sensor } from './sensor.js';
 import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
+import { registerAlertRoutes } from './routes-alerts.js';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -241,7 +242,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     async (req) => o.auth.listAudit((req.query as { limit: number }).limit),
   );
 
-  if (o.store !== undefined) registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
+  if (o.store !== undefined) {
+    registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
+    registerAlertRoutes(app, o.store, audit);
+  }
   if (o.sensor !== undefined) registerStream(app, o.sensor);
   return app;
 }

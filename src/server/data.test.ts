@@ -83,3 +83,32 @@ test('the WebSocket stream reports each store write with its new assets; other o
   await assert.rejects(app.injectWS('/api/stream', { headers: { cookie: headers.cookie, origin: 'http://evil.example' } }));
   await assert.rejects(app.injectWS('/api/stream', {}));
 });
+
+test('alert routes: list, counts, one alert, status changes and comments audited; viewers cannot change', async () => {
+  const { app, headers, store } = await setup();
+  store.putAlert({ id: 'a1', detection: 's7_plc_stop', severity: 'critical', status: 'new', title: 'S7 CPU stop from 10.10.9.66', assets: ['ip:10.10.1.22'], first_seen: 100, last_seen: 100, count: 1, assignee: null, details: {} });
+  store.putAlert({ id: 'a2', detection: 'port_scan', severity: 'medium', status: 'new', title: 'Port scan', assets: ['ip:10.10.9.66'], first_seen: 90, last_seen: 95, count: 3, assignee: null, details: {} });
+  const list = (await app.inject({ url: '/api/alerts?status=new', headers })).json() as { items: { id: string }[] };
+  assert.deepEqual(list.items.map((a) => a.id), ['a1', 'a2']);
+  assert.deepEqual((await app.inject({ url: '/api/alerts/counts?by=severity', headers })).json(), { critical: 1, medium: 1 });
+  const patched = await app.inject({ method: 'PATCH', url: '/api/alerts/a1', headers, payload: { status: 'acknowledged', assignee: 'admin' } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal((patched.json() as { status: string }).status, 'acknowledged');
+  const bad = await app.inject({ method: 'PATCH', url: '/api/alerts/a1', headers, payload: { status: 'closed' } });
+  assert.equal(bad.statusCode, 400);
+  const comment = await app.inject({ method: 'POST', url: '/api/alerts/a1/comments', headers, payload: { text: 'Maintenance window? Calling the plant.' } });
+  assert.equal(comment.statusCode, 201);
+  const one = (await app.inject({ url: '/api/alerts/a1', headers })).json() as { comments: { text: string; user: string }[] };
+  assert.equal(one.comments[0].user, 'admin');
+  assert.equal((await app.inject({ url: '/api/alerts/nope', headers })).statusCode, 404);
+  const audit = (await app.inject({ url: '/api/audit', headers })).json() as { action: string; detail?: { status?: { from: string; to: string } } }[];
+  assert.equal(audit[0].action, 'alert.comment');
+  assert.deepEqual(audit[1].detail?.status, { from: 'new', to: 'acknowledged' });
+  // A viewer reads alerts but cannot change them.
+  await app.inject({ method: 'POST', url: '/api/users', headers, payload: { name: 'vic', role: 'viewer', password: 'viewer password 123' } });
+  const v = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'vic', password: 'viewer password 123' } });
+  const vc = v.cookies.find((x) => x.name === SESSION_COOKIE)!;
+  const vh = { cookie: `${SESSION_COOKIE}=${vc.value}`, [CSRF_HEADER]: (v.json() as { csrf_token: string }).csrf_token };
+  assert.equal((await app.inject({ url: '/api/alerts', headers: vh })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/alerts/a2', headers: vh, payload: { status: 'resolved' } })).statusCode, 403);
+});

@@ -225,7 +225,7 @@ test('alerts: upsert, patch, filter, page and count', () => {
     for (let i = 0; i < 200; i++) store.putAlert(makeAlert(i));
     assert.equal(store.updateAlert('alert-00000007', { status: 'resolved', assignee: 'ana' }), true);
     assert.equal(store.updateAlert('missing', { status: 'resolved' }), false);
-    assert.throws(() => store.updateAlert('alert-00000007', { status: 'closed' as never }), { code: 'store.invalid_record', message: /status: "closed" is not one of open/ });
+    assert.throws(() => store.updateAlert('alert-00000007', { status: 'closed' as never }), { code: 'store.invalid_record', message: /status: "closed" is not one of new/ });
     assert.throws(() => store.putAlert({ ...makeAlert(1), severity: 'urgent' as never }), { code: 'store.invalid_record' });
     const a7 = store.getAlert('alert-00000007');
     assert.equal(a7?.status, 'resolved');
@@ -235,11 +235,11 @@ test('alerts: upsert, patch, filter, page and count', () => {
     const open: string[] = [];
     let cursor: string | null = null;
     do {
-      const p = store.listAlerts({ status: 'open' }, cursor, 17);
+      const p = store.listAlerts({ status: 'new' }, cursor, 17);
       open.push(...p.items.map((x) => x.id));
       cursor = p.next;
     } while (cursor !== null);
-    assert.equal(open.length, byStatus.open);
+    assert.equal(open.length, byStatus.new);
     assert.equal(new Set(open).size, open.length);
     const asset = makeAlert(3).assets[0];
     assert.ok(store.listAlerts({ asset }).items.every((x) => x.assets.includes(asset)));

@@ -81,7 +81,8 @@ export interface StoredConnection {
 
 export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'suppressed'] as const;
+/** The triage workflow (issue 7): new → acknowledged → investigating → resolved, false_positive or learned. */
+export const ALERT_STATUSES = ['new', 'acknowledged', 'investigating', 'resolved', 'false_positive', 'learned'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export interface AlertRecord {

@@ -142,7 +142,7 @@ export function makeConnection(i: number, overrides: Partial<ConnectionRecord> =
 
 export function makeAlert(i: number, overrides: Partial<AlertRecord> = {}): AlertRecord {
   const severities = ['low', 'medium', 'high', 'critical'] as const;
-  const statuses = ['open', 'open', 'open', 'acknowledged', 'resolved'] as const;
+  const statuses = ['new', 'new', 'new', 'acknowledged', 'resolved'] as const;
   return {
     id: `alert-${String(i).padStart(8, '0')}`,
     detection: `det.${['new_asset', 'plc_write', 'program_download', 'scan'][mix(i, 8) % 4]}`,

@@ -1,0 +1,116 @@
+// Alert and workflow routes, ready for the detection and triage issues: list and count by filter, one alert with its
+// comments, status/assignee/severity changes (analyst), comments. Every change goes to the audit log.
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES, StoreError, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
+import type { AuditFn } from './routes-data.js';
+
+const record = { type: 'object', additionalProperties: true } as const;
+const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
+const FILTER = {
+  status: { type: 'string', enum: ALERT_STATUSES },
+  severity: { type: 'string', enum: ALERT_SEVERITIES },
+  detection: { type: 'string', maxLength: 64 },
+  asset: { type: 'string', maxLength: 300 },
+  since: { type: 'number' },
+} as const;
+
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof StoreError) throw new ApiError('request.invalid', err.message);
+    throw err;
+  }
+}
+
+export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
+  const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } } as const;
+
+  app.get(
+    '/api/alerts',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Alerts, newest first, paged',
+        querystring: { type: 'object', additionalProperties: false, properties: { ...FILTER, cursor: { type: 'string', maxLength: 512 }, limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 } } },
+        response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: record }, next: { type: ['string', 'null'] } } }, ...errors },
+      },
+    },
+    async (req) => {
+      const { cursor, limit, ...filter } = req.query as AlertFilter & { cursor?: string; limit: number };
+      return guard(() => store.listAlerts(filter, cursor, limit));
+    },
+  );
+
+  app.get(
+    '/api/alerts/counts',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Alerts counted by status, severity, detection or assignee',
+        querystring: { type: 'object', additionalProperties: false, required: ['by'], properties: { by: { type: 'string', enum: ['status', 'severity', 'detection', 'assignee'] }, ...FILTER } },
+        response: { 200: { type: 'object', additionalProperties: { type: 'integer' } }, ...errors },
+      },
+    },
+    async (req) => {
+      const { by, ...filter } = req.query as AlertFilter & { by: 'status' | 'severity' | 'detection' | 'assignee' };
+      return guard(() => store.countAlertsBy(by, filter));
+    },
+  );
+
+  app.get(
+    '/api/alerts/:id',
+    { config: { role: 'viewer' }, schema: { summary: 'One alert with its comments', params: idParams, response: { 200: record, ...errors } } },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const a = store.getAlert(id);
+      if (a === null) throw new ApiError('not_found', 'no such alert');
+      return { ...a, comments: store.listAlertComments(id) };
+    },
+  );
+
+  app.patch(
+    '/api/alerts/:id',
+    {
+      config: { role: 'analyst' },
+      schema: {
+        summary: 'Change status, assignee or severity (analyst)',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { status: { type: 'string', enum: ALERT_STATUSES }, assignee: { type: ['string', 'null'], maxLength: 64 }, severity: { type: 'string', enum: ALERT_SEVERITIES } } },
+        response: { 200: record, ...errors },
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const before = store.getAlert(id);
+      if (before === null) throw new ApiError('not_found', 'no such alert');
+      const patch = req.body as AlertPatch;
+      guard(() => store.updateAlert(id, patch));
+      const changes: Record<string, unknown> = {};
+      for (const k of Object.keys(patch) as (keyof AlertPatch)[]) changes[k] = { from: before[k], to: patch[k] };
+      audit(req, 'alert.update', id, changes);
+      return store.getAlert(id);
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/comments',
+    {
+      config: { role: 'analyst' },
+      schema: {
+        summary: 'Comment on an alert (analyst)',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 } } },
+        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      if (store.getAlert(id) === null) throw new ApiError('not_found', 'no such alert');
+      const commentId = guard(() => store.addAlertComment(id, req.caller!.user.name, (req.body as { text: string }).text, Date.now() / 1000));
+      audit(req, 'alert.comment', id);
+      return reply.code(201).send({ id: commentId });
+    },
+  );
+}
