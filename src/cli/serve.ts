@@ -8,6 +8,7 @@ import { buildApp, ensureAdmin } from '../server/app.js';
 import { StoreAuth } from '../server/store-auth.js';
 import { Sensor } from '../server/sensor.js';
 import { WatchFolder } from '../server/watch-folder.js';
+import { applyRetention, RETENTION_INTERVAL_MS } from '../server/retention.js';
 import { REPO_ROOT } from '../common/corpus.js';
 
 export interface ServeOptions {
@@ -77,12 +78,23 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     }
   }
   const timer = setInterval(() => sensor.flush(), FLUSH_INTERVAL_MS);
+  const retain = () => {
+    try {
+      const r = applyRetention(store);
+      if (r.events + r.hints + r.counters + r.audit > 0) process.stdout.write(`Retention: deleted ${r.events} events, ${r.hints} hints, ${r.counters} counter snapshots, ${r.audit} audit entries\n`);
+    } catch (err) {
+      process.stderr.write(`lantern: retention: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  };
+  retain();
+  const retentionTimer = setInterval(retain, RETENTION_INTERVAL_MS);
   // Handlers stay installed: a second Ctrl-C (or the launcher forwarding the same one) must not cut the shutdown short.
   await new Promise<void>((resolve) => {
     process.on('SIGINT', () => resolve());
     process.on('SIGTERM', () => resolve());
   });
   clearInterval(timer);
+  clearInterval(retentionTimer);
   watch?.stop();
   await app.close();
   await sensor.idle();

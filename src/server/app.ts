@@ -17,6 +17,7 @@ import type { Sensor } from './sensor.js';
 import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
 import { registerAlertRoutes } from './routes-alerts.js';
+import { registerRetentionRoutes } from './retention.js';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -245,6 +246,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (o.store !== undefined) {
     registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
     registerAlertRoutes(app, o.store, audit);
+    registerRetentionRoutes(app, o.store, audit);
   }
   if (o.sensor !== undefined) registerStream(app, o.sensor);
   return app;

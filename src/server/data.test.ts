@@ -112,3 +112,21 @@ test('alert routes: list, counts, one alert, status changes and comments audited
   assert.equal((await app.inject({ url: '/api/alerts', headers: vh })).statusCode, 200);
   assert.equal((await app.inject({ method: 'PATCH', url: '/api/alerts/a2', headers: vh, payload: { status: 'resolved' } })).statusCode, 403);
 });
+
+test('retention settings: size always, age off by default; an admin change is validated, audited and applied at once', async () => {
+  const { app, headers, store } = await setup();
+  assert.deepEqual((await app.inject({ url: '/api/settings/retention', headers })).json(), { max_age_days: null, max_gb: 20 });
+  store.appendEvents([
+    { ts: 1000, protocol: 'modbus', type: 'transaction', flow: 1, client: { ip: '10.0.0.1', port: 50000 }, server: { ip: '10.0.0.2', port: 502 }, operation: { name: 'read_holding_registers', code: 3, access: 'read' }, target: {}, outcome: 'ok', latency_ms: 1, origin: 'client' },
+  ] as never);
+  assert.equal(store.countEvents({}), 1);
+  const bad = await app.inject({ method: 'PUT', url: '/api/settings/retention', headers, payload: { max_age_days: 0, max_gb: 1 } });
+  assert.equal(bad.statusCode, 400);
+  const put = await app.inject({ method: 'PUT', url: '/api/settings/retention', headers, payload: { max_age_days: 30, max_gb: 5 } });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.equal((put.json() as { deleted: { events: number } }).deleted.events, 1);
+  assert.equal(store.countEvents({}), 0);
+  assert.deepEqual((await app.inject({ url: '/api/settings/retention', headers })).json(), { max_age_days: 30, max_gb: 5 });
+  const audit = (await app.inject({ url: '/api/audit', headers })).json() as { action: string }[];
+  assert.equal(audit[0].action, 'settings.retention');
+});
