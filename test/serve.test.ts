@@ -82,3 +82,24 @@ test('lantern serve over TLS: HTTPS with the given certificate and key', { timeo
   assert.match(out, /serving https:\/\/127\.0\.0\.1:/);
   assert.equal((JSON.parse(body) as { status: string }).status, 'ok');
 });
+
+test('lantern serve on an empty store loads the demo plant: its assets answer on the API', { timeout: 60_000 }, async () => {
+  const data = mkdtempSync(join(tmpdir(), 'lantern-demo-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--data', data, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  for (let i = 0; i < 300 && !out.includes('Demo loaded'); i++) await new Promise((r) => setTimeout(r, 100));
+  const password = /password "([^"]+)"/.exec(out)?.[1] ?? 'none';
+  const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const assets = (await (await fetch(`http://127.0.0.1:${port}/api/assets?limit=100`, { headers: { cookie } })).json()) as { items: { ips: string[]; role: string }[] };
+  child.kill('SIGINT');
+  await once(child, 'exit');
+  assert.match(out, /Demo loaded: 1163 frames/);
+  const role = (ip: string) => assets.items.find((a) => a.ips.includes(ip))?.role;
+  assert.equal(role('10.10.1.21'), 'controller');
+  assert.equal(role('10.10.1.10'), 'hmi_scada');
+  assert.equal(role('10.10.1.50'), 'engineering_workstation');
+});
