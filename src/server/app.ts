@@ -18,6 +18,7 @@ import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
 import { registerAlertRoutes } from './routes-alerts.js';
 import { registerRetentionRoutes } from './retention.js';
+import { registerUserRoutes } from './routes-users.js';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -247,6 +248,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
     registerAlertRoutes(app, o.store, audit);
     registerRetentionRoutes(app, o.store, audit);
+    registerUserRoutes(app, o.store, audit);
   }
   if (o.sensor !== undefined) registerStream(app, o.sensor);
   return app;

@@ -130,3 +130,28 @@ test('retention settings: size always, age off by default; an admin change is va
   const audit = (await app.inject({ url: '/api/audit', headers })).json() as { action: string }[];
   assert.equal(audit[0].action, 'settings.retention');
 });
+
+test('users and tokens: admins list users, change roles and disable accounts (ending their sessions); tokens are listed and revoked by their owner', async () => {
+  const { app, headers } = await setup();
+  await app.inject({ method: 'POST', url: '/api/users', headers, payload: { name: 'ana', role: 'viewer', password: 'analyst password 1' } });
+  const users = (await app.inject({ url: '/api/users', headers })).json() as { name: string; role: string; disabled: boolean }[];
+  assert.deepEqual(users.map((u) => `${u.name}/${u.role}/${u.disabled}`), ['admin/admin/false', 'ana/viewer/false']);
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/users/admin', headers, payload: { disabled: true } })).statusCode, 409);
+  const promoted = await app.inject({ method: 'PATCH', url: '/api/users/ana', headers, payload: { role: 'analyst' } });
+  assert.equal((promoted.json() as { role: string }).role, 'analyst');
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ana', password: 'analyst password 1' } });
+  const c = login.cookies.find((x) => x.name === SESSION_COOKIE)!;
+  const ana = { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (login.json() as { csrf_token: string }).csrf_token };
+  const made = (await app.inject({ method: 'POST', url: '/api/tokens', headers: ana, payload: { name: 'script' } })).json() as { token: string };
+  const mine = (await app.inject({ url: '/api/tokens', headers: ana })).json() as { id: string; name: string; user: string }[];
+  assert.deepEqual(mine.map((t) => `${t.name}/${t.user}`), ['script/ana']);
+  assert.equal((await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${made.token}` } })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/api/tokens/${mine[0].id}`, headers: ana })).statusCode, 204);
+  assert.equal((await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${made.token}` } })).statusCode, 401);
+  // Disabling ends the session at once.
+  assert.equal((await app.inject({ url: '/api/me', headers: ana })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/users/ana', headers, payload: { disabled: true } })).statusCode, 200);
+  assert.equal((await app.inject({ url: '/api/me', headers: ana })).statusCode, 401);
+  const denied = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ana', password: 'analyst password 1' } });
+  assert.equal(denied.statusCode, 401);
+});

@@ -398,6 +398,26 @@ export class SqliteStore implements Store {
     return r === undefined ? null : ({ ...r, disabled: r.disabled === 1 } as unknown as UserRecord);
   }
 
+  listUsers(): UserRecord[] {
+    return this.all('SELECT * FROM users ORDER BY name', []).map((r) => ({ ...r, disabled: r.disabled === 1 }) as unknown as UserRecord);
+  }
+
+  updateUser(id: number, patch: { role?: string; disabled?: boolean }): boolean {
+    let changed = 0;
+    if (patch.role !== undefined) changed += this.run('UPDATE users SET role = ? WHERE id = ?', [patch.role, id]).changes;
+    if (patch.disabled !== undefined) changed += this.run('UPDATE users SET disabled = ? WHERE id = ?', [patch.disabled ? 1 : 0, id]).changes;
+    if (patch.disabled === true) this.run('DELETE FROM sessions WHERE user_id = ?', [id]);
+    return changed > 0 || this.getUser(id) !== null;
+  }
+
+  listApiTokens(userId?: number): ApiTokenRecord[] {
+    return (userId === undefined ? this.all('SELECT * FROM api_tokens ORDER BY created', []) : this.all('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created', [userId])) as unknown as ApiTokenRecord[];
+  }
+
+  deleteApiToken(id: string): boolean {
+    return this.run('DELETE FROM api_tokens WHERE id = ?', [id]).changes > 0;
+  }
+
   countUsers(): number {
     return Number((this.get('SELECT count(*) AS n FROM users', []) as { n: number }).n);
   }

@@ -230,6 +230,12 @@ export interface Store {
   getUserByName(name: string): UserRecord | null;
   getUser(id: number): UserRecord | null;
   countUsers(): number;
+  listUsers(): UserRecord[];
+  /** Changes a user's role or disabled flag; false when there is no such user. */
+  updateUser(id: number, patch: { role?: string; disabled?: boolean }): boolean;
+  /** A user's tokens, or everyone's when `userId` is absent. */
+  listApiTokens(userId?: number): ApiTokenRecord[];
+  deleteApiToken(id: string): boolean;
   putSession(session: SessionRecord): void;
   getSession(id: string): SessionRecord | null;
   deleteSession(id: string): void;
