@@ -3,7 +3,7 @@
 // investigation would otherwise vanish at the next pass.
 import type { FastifyInstance } from 'fastify';
 import type { RetentionResult, Store } from '../store/store.js';
-import type { AuditFn } from './routes-data.js';
+import { ERROR_RESPONSES, type AuditFn } from './routes-data.js';
 
 export interface RetentionSettings {
   /** Delete events, hints, counters and audit entries older than this many days of capture time; null: keep. */
@@ -41,7 +41,7 @@ export function applyRetention(store: Store, settings = retentionSettings(store)
 }
 
 export function registerRetentionRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
-  const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' } };
+  const errors = ERROR_RESPONSES;
   app.get('/api/settings/retention', { config: { role: 'viewer' }, schema: { summary: 'Retention settings', response: { 200: SCHEMA, ...errors } } }, async () => retentionSettings(store));
   app.put(
     '/api/settings/retention',

@@ -2,11 +2,11 @@
 // comments, status/assignee/severity changes (analyst), comments. Every change goes to the audit log.
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.js';
-import { ALERT_SEVERITIES, ALERT_STATUSES, StoreError, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
-import type { AuditFn } from './routes-data.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
+import { ERROR_RESPONSES, RECORD_SCHEMA, guard, type AuditFn } from './routes-data.js';
 
-const record = { type: 'object', additionalProperties: true } as const;
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
+const record = RECORD_SCHEMA;
+const errors = ERROR_RESPONSES;
 const FILTER = {
   status: { type: 'string', enum: ALERT_STATUSES },
   severity: { type: 'string', enum: ALERT_SEVERITIES },
@@ -14,15 +14,6 @@ const FILTER = {
   asset: { type: 'string', maxLength: 300 },
   since: { type: 'number' },
 } as const;
-
-function guard<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof StoreError) throw new ApiError('request.invalid', err.message);
-    throw err;
-  }
-}
 
 export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
   const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } } as const;

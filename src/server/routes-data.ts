@@ -12,10 +12,14 @@ import { ACCESS, OUTCOMES } from '../protocols/operation.js';
 /** Largest capture accepted by upload. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
-const record = { type: 'object', additionalProperties: true } as const;
+/** A stored record, returned as written (its schema is in the docs, not repeated here). */
+export const RECORD_SCHEMA = { type: 'object', additionalProperties: true } as const;
+const record = RECORD_SCHEMA;
 const page = (items: object) => ({ type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items }, next: { type: ['string', 'null'] } } }) as const;
 const paging = { cursor: { type: 'string', maxLength: 512 }, limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 } } as const;
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
+/** The error responses of an authenticated route. */
+export const ERROR_RESPONSES = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
+const errors = ERROR_RESPONSES;
 
 const EVENT_FILTER = {
   from: { type: 'number', description: 'capture time, seconds, inclusive' },
@@ -30,7 +34,7 @@ const EVENT_FILTER = {
 } as const;
 
 /** Store misuse by the caller (a bad cursor) is the caller's error. */
-function guard<T>(f: () => T): T {
+export function guard<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {

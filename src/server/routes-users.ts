@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.js';
 import { ROLES, roleAtLeast } from './auth-store.js';
 import type { Store } from '../store/store.js';
-import type { AuditFn } from './routes-data.js';
+import { ERROR_RESPONSES, type AuditFn } from './routes-data.js';
 
 const USER = { type: 'object', required: ['name', 'role', 'created', 'disabled'], properties: { name: { type: 'string' }, role: { type: 'string' }, created: { type: 'number' }, disabled: { type: 'boolean' } } } as const;
 const TOKEN = { type: 'object', required: ['id', 'name', 'user', 'created'], properties: { id: { type: 'string' }, name: { type: 'string' }, user: { type: 'string' }, created: { type: 'number' } } } as const;
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
+const errors = ERROR_RESPONSES;
 
 export function registerUserRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
   app.get('/api/users', { config: { role: 'admin' }, schema: { summary: 'Users (admin)', response: { 200: { type: 'array', items: USER }, ...errors } } }, async () =>
