@@ -1,5 +1,5 @@
-// `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start), and
-// the HTTP API, bound to 127.0.0.1 unless told otherwise.
+// `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start) and
+// live interfaces (tcpdump), and the HTTP API, bound to 127.0.0.1 unless told otherwise.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
@@ -20,13 +20,23 @@ export interface ServeOptions {
   demo: boolean;
   /** A folder whose capture files are ingested as they appear. */
   watch?: string;
+  /** Interfaces captured live through tcpdump, each into a pipeline of its own. */
+  interface?: string[];
+  /** BPF filter for the live interfaces. */
+  filter?: string;
 }
 
 /** The demo plant capture the project generates (scripts/demo-plant). */
 export const DEMO_CAPTURE = join(REPO_ROOT, 'demo', 'demo-plant.pcapng');
+/** The web console built by `npm install` (vite, web/). */
+export const WEB_ROOT = join(REPO_ROOT, 'web', 'dist');
 const FLUSH_INTERVAL_MS = 10_000;
 
 export async function serveCommand(opts: ServeOptions): Promise<number> {
+  if (opts.filter !== undefined && (opts.interface ?? []).length === 0) {
+    process.stderr.write('lantern: --filter applies to live interfaces: give --interface too\n');
+    return 2;
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     process.stderr.write('lantern: --tls-cert and --tls-key go together\n');
     return 2;
@@ -48,7 +58,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), secureCookies: https !== undefined, https });
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {
@@ -77,7 +87,18 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       process.stderr.write(`lantern: cannot watch ${opts.watch}: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  const timer = setInterval(() => sensor.flush(), FLUSH_INTERVAL_MS);
+  for (const iface of opts.interface ?? []) {
+    sensor.addInterface({ interface: iface, filter: opts.filter, log: (line) => process.stderr.write(`lantern: ${line}\n`) });
+    process.stdout.write(`Capturing on ${iface}${opts.filter ? ` (${opts.filter})` : ''}\n`);
+  }
+  const flush = () => {
+    try {
+      sensor.flush();
+    } catch (err) {
+      process.stderr.write(`lantern: writing to the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  };
+  const timer = setInterval(flush, FLUSH_INTERVAL_MS);
   const retain = () => {
     try {
       const r = applyRetention(store);
@@ -97,8 +118,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   clearInterval(retentionTimer);
   watch?.stop();
   await app.close();
+  await sensor.stopLive();
   await sensor.idle();
-  sensor.flush();
+  flush();
   store.close();
   process.stdout.write('Lantern stopped\n');
   return 0;

@@ -2,8 +2,9 @@
 // performs, and what it says about itself; then a Purdue level (ISA-95 / IEC 62443 reference model, 0 field devices to
 // 5 enterprise and internet) and a default criticality. Pure: facts in, judgements out.
 import type { Access } from '../protocols/operation.js';
+import { ROLES } from '../common/vocabulary.js';
 
-export const ROLES = ['controller', 'field_device', 'hmi_scada', 'engineering_workstation', 'historian', 'network_device', 'it_host', 'unknown'] as const;
+export { ROLES };
 export type Role = (typeof ROLES)[number];
 
 export interface RoleJudgement {

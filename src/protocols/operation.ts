@@ -3,12 +3,11 @@
 // read only these, never a protocol's own fields, so a new protocol lights up both without touching them.
 // Exported as DIR/events/<protocol>.ndjson and DIR/hints.ndjson (docs/events.md).
 import type { ProtocolEvent } from './protocol.js';
+import { ACCESS, OUTCOMES } from '../common/vocabulary.js';
 
-export const ACCESS = ['read', 'write', 'program', 'control', 'diagnostic', 'discovery', 'other'] as const;
-/** What an operation does to the device: the class detections and the communication map work with. */
+export { ACCESS, OUTCOMES };
 export type Access = (typeof ACCESS)[number];
 
-export const OUTCOMES = ['ok', 'exception', 'no_response'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** A code-table entry: the raw number from the wire beside its name (unknown codes keep their number). */

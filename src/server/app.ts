@@ -19,6 +19,7 @@ import { registerStream } from './stream.js';
 import { registerAlertRoutes } from './routes-alerts.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
+import { isConsoleRoute, registerConsole } from './console.js';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -42,6 +43,8 @@ export interface AppOptions {
   loginRateLimit?: { max: number; windowMs: number };
   /** Clock (seconds), for tests. */
   now?: () => number;
+  /** The built web console (web/dist): served at `/`; null answers `/` with how to build it. */
+  webRoot?: string | null;
 }
 
 interface Caller {
@@ -108,7 +111,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     app.log.error(err);
     return sendError(reply, new ApiError('internal'));
   });
-  app.setNotFoundHandler((_req, reply) => sendError(reply, new ApiError('not_found')));
+  let consoleIndex: ((reply: FastifyReply) => FastifyReply) | null = null;
+  app.setNotFoundHandler((req, reply) => (consoleIndex !== null && isConsoleRoute(req.method, req.url) ? consoleIndex(reply) : sendError(reply, new ApiError('not_found'))));
 
   // Authentication and authorisation, from the route's declared least role.
   app.addHook('onRequest', async (req) => {
@@ -188,10 +192,21 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     return reply.code(204).send();
   });
 
-  app.get('/api/me', { config: { role: 'viewer' }, schema: { summary: 'The caller', response: { 200: USER_SCHEMA, ...errorResponses } } }, async (req) => ({
-    name: req.caller!.user.name,
-    role: req.caller!.user.role,
-  }));
+  app.get(
+    '/api/me',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: "The caller (and, for a session, its CSRF token: the console reads it again after a reload)",
+        response: { 200: { ...USER_SCHEMA, properties: { ...USER_SCHEMA.properties, csrf_token: { type: 'string' } } }, ...errorResponses },
+      },
+    },
+    async (req) => ({
+      name: req.caller!.user.name,
+      role: req.caller!.user.role,
+      ...(req.caller!.csrf !== null ? { csrf_token: req.caller!.csrf } : {}),
+    }),
+  );
 
   app.post(
     '/api/users',
@@ -251,6 +266,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     registerUserRoutes(app, o.store, audit);
   }
   if (o.sensor !== undefined) registerStream(app, o.sensor);
+  if (o.webRoot !== undefined) consoleIndex = await registerConsole(app, o.webRoot);
   return app;
 }
 

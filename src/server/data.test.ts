@@ -155,3 +155,35 @@ test('users and tokens: admins list users, change roles and disable accounts (en
   const denied = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ana', password: 'analyst password 1' } });
   assert.equal(denied.statusCode, 401);
 });
+
+test('dashboard routes: events histogram in round buckets, open-alert counts and the assets with the most open alerts', async () => {
+  const { app, headers, store } = await setup();
+  const up = await app.inject({ method: 'POST', url: '/api/captures?name=loopback.pcap', headers: { ...headers, 'content-type': 'application/octet-stream' }, payload: readFileSync(LOOPBACK) });
+  assert.equal(up.statusCode, 201, up.body);
+  const h = (await app.inject({ url: '/api/events/histogram?buckets=10', headers })).json() as { from: number; to: number; bucket_seconds: number; bins: { t: number; n: number }[] };
+  assert.ok([1, 2, 5, 10, 15, 30, 60].includes(h.bucket_seconds) || h.bucket_seconds % 60 === 0, String(h.bucket_seconds));
+  assert.equal(h.bins.reduce((a, b) => a + b.n, 0), store.countEvents({}), 'every stored event in one bin');
+  for (const b of h.bins) assert.equal(b.t % h.bucket_seconds, 0);
+  const hourly = (await app.inject({ url: `/api/events/histogram?from=${h.from - 7200}&to=${h.to + 7200}&buckets=2`, headers })).json() as { bucket_seconds: number; bins: { n: number }[] };
+  assert.equal(hourly.bucket_seconds % 3600, 0, 'a wide window reads the per-hour table');
+  assert.equal(hourly.bins.reduce((a, b) => a + b.n, 0), store.countEvents({}));
+  assert.equal((await app.inject({ url: '/api/events/histogram?buckets=0', headers })).statusCode, 400);
+
+  store.putAlert({ id: 'o1', detection: 'd', severity: 'critical', status: 'new', title: 't', assets: ['ip:10.0.0.1', 'ip:10.0.0.2'], first_seen: 1, last_seen: 1, count: 1, assignee: null, details: {} });
+  store.putAlert({ id: 'o2', detection: 'd', severity: 'low', status: 'investigating', title: 't', assets: ['ip:10.0.0.2'], first_seen: 1, last_seen: 2, count: 1, assignee: null, details: {} });
+  store.putAlert({ id: 'o3', detection: 'd', severity: 'high', status: 'resolved', title: 't', assets: ['ip:10.0.0.3'], first_seen: 1, last_seen: 3, count: 1, assignee: null, details: {} });
+  assert.deepEqual((await app.inject({ url: '/api/alerts/counts?by=severity&open=true', headers })).json(), { critical: 1, low: 1 });
+  assert.deepEqual(((await app.inject({ url: '/api/alerts?open=true', headers })).json() as { items: { id: string }[] }).items.map((a) => a.id).sort(), ['o1', 'o2']);
+  assert.deepEqual((await app.inject({ url: '/api/alerts/assets?open=true&limit=5', headers })).json(), [
+    { asset: 'ip:10.0.0.2', alerts: 2, weight: 9, worst: 'critical' },
+    { asset: 'ip:10.0.0.1', alerts: 1, weight: 8, worst: 'critical' },
+  ]);
+});
+
+test('/api/me gives a session its CSRF token again (the console reloads), never to a token caller', async () => {
+  const { app, headers } = await setup();
+  const me = (await app.inject({ url: '/api/me', headers: { cookie: headers.cookie } })).json() as { csrf_token?: string };
+  assert.equal(me.csrf_token, headers[CSRF_HEADER]);
+  const t = (await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'x' } })).json() as { token: string };
+  assert.equal(((await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${t.token}` } })).json() as { csrf_token?: string }).csrf_token, undefined);
+});

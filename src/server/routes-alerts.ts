@@ -9,6 +9,7 @@ const record = RECORD_SCHEMA;
 const errors = ERROR_RESPONSES;
 const FILTER = {
   status: { type: 'string', enum: ALERT_STATUSES },
+  open: { type: 'boolean', description: 'only alerts still to be worked (new, acknowledged, investigating)' },
   severity: { type: 'string', enum: ALERT_SEVERITIES },
   detection: { type: 'string', maxLength: 64 },
   asset: { type: 'string', maxLength: 300 },
@@ -47,6 +48,28 @@ export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: A
     async (req) => {
       const { by, ...filter } = req.query as AlertFilter & { by: 'status' | 'severity' | 'detection' | 'assignee' };
       return guard(() => store.countAlertsBy(by, filter));
+    },
+  );
+
+  app.get(
+    '/api/alerts/assets',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Assets with the most alerts matching the filter, weighted by severity (critical 8, high 4, medium 2, low 1)',
+        querystring: { type: 'object', additionalProperties: false, properties: { ...FILTER, limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } },
+        response: {
+          200: {
+            type: 'array',
+            items: { type: 'object', required: ['asset', 'alerts', 'weight', 'worst'], properties: { asset: { type: 'string' }, alerts: { type: 'integer' }, weight: { type: 'integer' }, worst: { type: 'string', enum: ALERT_SEVERITIES } } },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const { limit, ...filter } = req.query as AlertFilter & { limit: number };
+      return guard(() => store.alertedAssets(filter, limit));
     },
   );
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
-import { StoreError, MAX_PAGE_LIMIT, type EventQuery, type Store } from '../store/store.js';
+import { StoreError, MAX_HISTOGRAM_BUCKETS, MAX_PAGE_LIMIT, type EventQuery, type Store } from '../store/store.js';
 import type { Sensor } from './sensor.js';
 import { ACCESS, OUTCOMES } from '../protocols/operation.js';
 
@@ -32,6 +32,16 @@ const EVENT_FILTER = {
   type: { type: 'string', enum: ['transaction', 'repeat_summary'] },
   q: { type: 'string', maxLength: 200, description: 'text anywhere in the record (slow; combine with other filters)' },
 } as const;
+
+/** Events a sub-hour histogram may scan before it falls back to hourly bins. */
+const HISTOGRAM_SCAN_LIMIT = 2_000_000;
+const ROUND_WIDTHS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** The smallest round bucket width (seconds) at least `seconds`. */
+export function bucketWidth(seconds: number): number {
+  for (const w of ROUND_WIDTHS) if (w >= seconds) return w;
+  return Math.ceil(seconds / 86400) * 86400;
+}
 
 /** Store misuse by the caller (a bad cursor) is the caller's error. */
 export function guard<T>(f: () => T): T {
@@ -133,6 +143,46 @@ export function registerDataRoutes(app: FastifyInstance, store: Store, sensor: S
       },
     },
     async (req) => ({ count: guard(() => store.countEvents(eventQuery(req.query as Record<string, unknown>))) }),
+  );
+
+  app.get(
+    '/api/events/histogram',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Events over capture time, per protocol: about `buckets` bins of a round width over the window (all stored events by default)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from: EVENT_FILTER.from, to: EVENT_FILTER.to, protocol: EVENT_FILTER.protocol, buckets: { type: 'integer', minimum: 1, maximum: MAX_HISTOGRAM_BUCKETS, default: 60 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['from', 'to', 'bucket_seconds', 'bins'],
+            properties: {
+              from: { type: ['number', 'null'] },
+              to: { type: ['number', 'null'] },
+              bucket_seconds: { type: 'number' },
+              bins: { type: 'array', items: { type: 'object', required: ['t', 'protocol', 'n'], properties: { t: { type: 'number' }, protocol: { type: 'string' }, n: { type: 'integer' } } } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { from?: number; to?: number; protocol?: string; buckets: number };
+      const span = store.eventSpan();
+      const from = q.from ?? span.first;
+      const to = q.to ?? (span.last === null ? null : span.last + 1e-6);
+      if (from === null || to === null || !(to > from)) return { from, to, bucket_seconds: 1, bins: [] };
+      let width = bucketWidth((to - from) / q.buckets);
+      // Sub-hour bins scan the events; over a very busy window, fall back to the per-hour table.
+      if (width < 3600 && store.countEvents({ from, to, protocol: q.protocol }) > HISTOGRAM_SCAN_LIMIT) width = Math.max(3600, Math.ceil(width / 3600) * 3600);
+      const start = Math.floor(from / width) * width;
+      return { from: start, to, bucket_seconds: width, bins: guard(() => store.eventHistogram({ from: start, to, protocol: q.protocol }, width)) };
+    },
   );
 
   app.get(

@@ -11,7 +11,12 @@ import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
   DEFAULT_PAGE_LIMIT,
+  MAX_HISTOGRAM_BUCKETS,
   MAX_PAGE_LIMIT,
+  OPEN_ALERT_STATUSES,
+  SEVERITY_WEIGHT,
+  type AlertedAsset,
+  type HistogramBin,
   StoreError,
   type AlertCountField,
   type AlertFilter,
@@ -368,6 +373,23 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  alertedAssets(filter: AlertFilter, limit: number): AlertedAsset[] {
+    const w = alertWhere(filter);
+    const weight = `CASE a.severity ${ALERT_SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_WEIGHT[s]}`).join(' ')} ELSE 0 END`;
+    const rows = this.all(
+      `SELECT aa.asset AS asset, count(*) AS alerts, sum(${weight}) AS weight, max(${weight}) AS worst
+       FROM alert_assets aa JOIN alerts a ON a.id = aa.alert ${whereSql(w.where)}
+       GROUP BY aa.asset ORDER BY weight DESC, alerts DESC, asset LIMIT ?`,
+      [...w.params, Math.max(1, Math.min(MAX_PAGE_LIMIT, Math.floor(limit)))],
+    );
+    return rows.map((r) => ({
+      asset: r.asset as string,
+      alerts: r.alerts as number,
+      weight: r.weight as number,
+      worst: ALERT_SEVERITIES.find((s) => SEVERITY_WEIGHT[s] === r.worst) ?? 'low',
+    }));
+  }
+
   addAlertComment(alert: string, user: string, text: string, ts: number): number {
     return Number(this.run('INSERT INTO alert_comments (alert, ts, user, text) VALUES (?, ?, ?, ?)', [alert, num(ts, 'ts'), user, text]).lastInsertRowid);
   }
@@ -559,6 +581,33 @@ export class SqliteStore implements Store {
     return (this.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
+  eventSpan(): { first: number | null; last: number | null } {
+    return this.get('SELECT min(ts) AS first, max(ts) AS last FROM events', []) as { first: number | null; last: number | null };
+  }
+
+  eventHistogram(filter: Pick<EventFilter, 'from' | 'to' | 'protocol'>, bucketSeconds: number): HistogramBin[] {
+    const width = num(bucketSeconds, 'bucketSeconds');
+    if (!(width > 0)) throw new StoreError('store.bad_query', 'the bucket width must be positive');
+    const from = filter.from === undefined ? undefined : num(filter.from, 'from');
+    const to = filter.to === undefined ? undefined : num(filter.to, 'to');
+    if (from !== undefined && to !== undefined && (to - from) / width > MAX_HISTOGRAM_BUCKETS) {
+      throw new StoreError('store.bad_query', `at most ${MAX_HISTOGRAM_BUCKETS} buckets: widen the bucket or narrow the window`);
+    }
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.protocol !== undefined) cond(where, params, 'protocol = ?', filter.protocol);
+    // Whole hours come from the per-hour table; finer buckets scan the events of the window.
+    if (width % 3600 === 0) {
+      if (from !== undefined) cond(where, params, 'hour >= ?', Math.floor(from / 3600));
+      if (to !== undefined) cond(where, params, 'hour < ?', Math.ceil(to / 3600));
+      const h = width / 3600;
+      return this.all(`SELECT (hour / ${h}) * ${width} AS t, protocol, sum(n) AS n FROM event_hours ${whereSql(where)} GROUP BY hour / ${h}, protocol ORDER BY t, protocol`, params) as unknown as HistogramBin[];
+    }
+    if (from !== undefined) cond(where, params, 'ts >= ?', from);
+    if (to !== undefined) cond(where, params, 'ts < ?', to);
+    return this.all(`SELECT CAST(ts / ${width} AS INTEGER) * ${width} AS t, protocol, count(*) AS n FROM events ${whereSql(where)} GROUP BY 1, protocol ORDER BY t, protocol`, params) as unknown as HistogramBin[];
+  }
+
   /** Whole hours from the per-hour table, the partial hours at either end of the window from the events. */
   private countByHours(f: EventFilter): number {
     const from = f.from === undefined ? undefined : num(f.from, 'from');
@@ -724,6 +773,7 @@ function alertWhere(f: AlertFilter): { where: string[]; params: Param[] } {
   const where: string[] = [];
   const params: Param[] = [];
   if (f.status !== undefined) cond(where, params, 'status = ?', f.status);
+  if (f.open === true) where.push(`status IN (${OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ')})`);
   if (f.severity !== undefined) cond(where, params, 'severity = ?', f.severity);
   if (f.detection !== undefined) cond(where, params, 'detection = ?', f.detection);
   if (f.asset !== undefined) cond(where, params, 'id IN (SELECT alert FROM alert_assets WHERE asset = ?)', f.asset);

@@ -5,6 +5,9 @@ import type { AssetRecord, ConnectionRecord } from '../inventory/snapshot.js';
 import type { RepeatSummaryRecord, TransactionRecord } from '../pipeline/detail.js';
 import type { HintRecord } from '../pipeline/events.js';
 import type { Access, Outcome } from '../protocols/operation.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../common/vocabulary.js';
+
+export { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES };
 
 export type EventRecord = TransactionRecord | RepeatSummaryRecord;
 
@@ -79,10 +82,7 @@ export interface StoredConnection {
   record: ConnectionRecord;
 }
 
-export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-/** The triage workflow (issue 7): new → acknowledged → investigating → resolved, false_positive or learned. */
-export const ALERT_STATUSES = ['new', 'acknowledged', 'investigating', 'resolved', 'false_positive', 'learned'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export interface AlertRecord {
@@ -105,6 +105,8 @@ export type AlertPatch = Partial<Pick<AlertRecord, 'severity' | 'status' | 'titl
 
 export interface AlertFilter {
   status?: AlertStatus;
+  /** Only alerts still to be worked (OPEN_ALERT_STATUSES). */
+  open?: boolean;
   severity?: AlertSeverity;
   detection?: string;
   asset?: string;
@@ -190,6 +192,24 @@ export interface StoreStats {
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 1000;
+export const MAX_HISTOGRAM_BUCKETS = 500;
+
+export interface HistogramBin {
+  /** Start of the bucket, capture time in seconds. */
+  t: number;
+  protocol: string;
+  n: number;
+}
+
+export interface AlertedAsset {
+  asset: string;
+  alerts: number;
+  /** Sum of severity weights. */
+  weight: number;
+  worst: AlertSeverity;
+}
+
+export const SEVERITY_WEIGHT: Record<AlertSeverity, number> = { low: 1, medium: 2, high: 4, critical: 8 };
 
 export interface Store {
   /** Inserts or replaces assets by id. */
@@ -203,6 +223,10 @@ export interface Store {
   /** Newest first (ts, then id), filtered, one page. */
   queryEvents(query: EventQuery): Page<StoredEvent>;
   countEvents(filter: EventFilter): number;
+  /** Capture times of the oldest and newest stored events. */
+  eventSpan(): { first: number | null; last: number | null };
+  /** Events per time bucket (capture time) and protocol; at most MAX_HISTOGRAM_BUCKETS buckets. */
+  eventHistogram(filter: Pick<EventFilter, 'from' | 'to' | 'protocol'>, bucketSeconds: number): HistogramBin[];
   queryHints(query: { from?: number; to?: number; protocol?: string; asset?: string; cursor?: string | null; limit?: number }): Page<StoredHint>;
 
   listAssets(query: AssetQuery): Page<AssetRecord>;
@@ -222,6 +246,8 @@ export interface Store {
   /** Most recently seen first. */
   listAlerts(filter: AlertFilter, cursor?: string | null, limit?: number): Page<AlertRecord>;
   countAlertsBy(field: AlertCountField, filter?: AlertFilter): Record<string, number>;
+  /** Assets with the most alerts matching the filter, weighted by severity (critical 8, high 4, medium 2, low 1). */
+  alertedAssets(filter: AlertFilter, limit: number): AlertedAsset[];
   addAlertComment(alert: string, user: string, text: string, ts: number): number;
   listAlertComments(alert: string): AlertComment[];
 
