@@ -12,7 +12,7 @@ import { hashPassword, newSecret, randomPassword, secretDigest, verifyPassword }
 import { lanternVersion } from '../cli/version.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '../store/store.js';
+import { StoreError, type Store } from '../store/store.js';
 import type { Sensor } from './sensor.js';
 import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
@@ -221,7 +221,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     async (req, reply) => {
       const body = req.body as { name: string; role: Role; password: string };
       if (o.auth.getUserByName(body.name) !== undefined) throw new ApiError('conflict', `user ${body.name} exists`);
-      o.auth.createUser({ name: body.name, role: body.role, password_hash: await hashPassword(body.password), created: now() });
+      const password_hash = await hashPassword(body.password);
+      try {
+        o.auth.createUser({ name: body.name, role: body.role, password_hash, created: now() });
+      } catch (err) {
+        // A disabled user keeps the name (the login check does not see it, the store's unique name does).
+        if (err instanceof StoreError && err.code === 'store.duplicate') throw new ApiError('conflict', `user ${body.name} exists (disabled)`);
+        throw err;
+      }
       audit(req, 'user.create', body.name, { role: body.role });
       return reply.code(201).send({ name: body.name, role: body.role });
     },

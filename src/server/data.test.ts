@@ -187,3 +187,12 @@ test('/api/me gives a session its CSRF token again (the console reloads), never 
   const t = (await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'x' } })).json() as { token: string };
   assert.equal(((await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${t.token}` } })).json() as { csrf_token?: string }).csrf_token, undefined);
 });
+
+test('creating a user with the name of a disabled user is a conflict, not an internal error', async () => {
+  const { app, headers } = await setup();
+  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { name: 'old', role: 'viewer', password: 'viewer password 123' } })).statusCode, 201);
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/users/old', headers, payload: { disabled: true } })).statusCode, 200);
+  const again = await app.inject({ method: 'POST', url: '/api/users', headers, payload: { name: 'old', role: 'viewer', password: 'viewer password 123' } });
+  assert.equal(again.statusCode, 409, again.body);
+  assert.equal((again.json() as { error: { code: string } }).error.code, 'conflict');
+});

@@ -1,0 +1,49 @@
+// Settings (issue 5): your account, API tokens, users (admins), retention (everyone reads, admins change) and the audit
+// log (admins). Every change goes through `api()` (CSRF header) and is said in its section's live region; the audit
+// log below reloads after each one.
+import { useCallback, useState } from 'react';
+import { can } from '../api';
+import { useSession } from '../ui/hooks';
+import { PageTitle } from '../ui/Layout';
+import { Account } from '../settings/Account';
+import { Tokens } from '../settings/Tokens';
+import { Users } from '../settings/Users';
+import { Retention } from '../settings/Retention';
+import { Audit } from '../settings/Audit';
+import '../settings/settings.css';
+
+export function Settings() {
+  const { user } = useSession();
+  const admin = can(user, 'admin');
+  const [changes, setChanges] = useState(0);
+  const changed = useCallback(() => setChanges((n) => n + 1), []);
+  const sections = [
+    { id: 'settings-account', label: 'Your account' },
+    { id: 'settings-retention', label: 'Retention' },
+    { id: 'settings-tokens', label: 'API tokens' },
+    { id: 'settings-users', label: 'Users' },
+    { id: 'settings-audit', label: 'Audit log' },
+  ];
+  return (
+    <>
+      <PageTitle title="Settings" />
+      <nav className="settings-toc" aria-label="Settings sections">
+        <ul>
+          {sections.map((s) => (
+            <li key={s.id}>
+              <a href={`#${s.id}`}>{s.label}</a>
+            </li>
+          ))}
+        </ul>
+        {admin ? null : <span className="muted">Some settings are for admins only.</span>}
+      </nav>
+      <div className="grid settings-page">
+        <Account />
+        <Retention onChange={changed} />
+        <Tokens onChange={changed} refresh={changes} />
+        <Users onChange={changed} />
+        <Audit refresh={changes} />
+      </div>
+    </>
+  );
+}
