@@ -1,0 +1,153 @@
+// Folds findings into alerts: one alert per (detection, src, dst, key) with its count, first and last seen, and a
+// bounded sample of evidence (the first ones and the latest ones). Capped: past the cap, new alerts are counted, not
+// kept. Ids are stable (a hash of the key), so the same capture gives the same ids and the store upserts them.
+import { createHash } from 'node:crypto';
+import { ALERT_SEVERITIES } from '../common/vocabulary.js';
+import { tacticsOf } from './attack/index.js';
+import type { AlertKind, DetectionInfo, Evidence, Finding, Severity } from './types.js';
+
+export const DEFAULT_MAX_ALERTS = 100_000;
+/** Evidence kept per alert: the first EVIDENCE_HEAD and the latest EVIDENCE_TAIL. */
+const EVIDENCE_HEAD = 5;
+const EVIDENCE_TAIL = 5;
+
+export interface AlertEndpoint {
+  ip: string;
+  /** The inventory's asset id for the address, when there is one. */
+  asset: string | null;
+}
+
+/** An alert as `alerts.json` holds it (docs/detection.md). */
+export interface DetectedAlert {
+  id: string;
+  detection: string;
+  title: string;
+  kind: AlertKind;
+  severity: Severity;
+  confidence: number;
+  techniques: string[];
+  tactics: string[];
+  src: AlertEndpoint | null;
+  dst: AlertEndpoint | null;
+  protocol: string | null;
+  first_seen: number;
+  last_seen: number;
+  count: number;
+  evidence: Evidence[];
+  /** Evidence items not kept (count minus the sample). */
+  evidence_dropped: number;
+  facts: Record<string, unknown>;
+}
+
+class AlertState {
+  count = 0;
+  firstSeen = Infinity;
+  lastSeen = -Infinity;
+  readonly head: Evidence[] = [];
+  readonly tail: Evidence[] = [];
+  facts: Record<string, unknown> = {};
+  severity: Severity;
+  title: string;
+
+  constructor(
+    readonly id: string,
+    readonly info: DetectionInfo,
+    readonly src: string | null,
+    readonly dst: string | null,
+    readonly protocol: string | null,
+  ) {
+    this.severity = info.severity;
+    this.title = info.title;
+  }
+
+  add(f: Finding): void {
+    this.count++;
+    if (f.ts < this.firstSeen) this.firstSeen = f.ts;
+    if (f.ts > this.lastSeen) this.lastSeen = f.ts;
+    if (this.head.length < EVIDENCE_HEAD) this.head.push(f.evidence);
+    else {
+      this.tail.push(f.evidence);
+      if (this.tail.length > EVIDENCE_TAIL) this.tail.shift();
+    }
+    if (f.title !== undefined) this.title = f.title;
+    if (f.severity !== undefined && ALERT_SEVERITIES.indexOf(f.severity) > ALERT_SEVERITIES.indexOf(this.severity)) this.severity = f.severity;
+    if (f.facts !== undefined) this.facts = { ...this.facts, ...f.facts };
+  }
+}
+
+export interface AlertTableCounters {
+  findings: number;
+  alerts: number;
+  /** Findings that would have opened an alert past the cap. */
+  dropped: number;
+}
+
+export class AlertTable {
+  private readonly alerts = new Map<string, AlertState>();
+  /** Alerts changed since the last `takeChanged()` (the store's flush). */
+  private readonly changed = new Set<AlertState>();
+  readonly counters: AlertTableCounters = { findings: 0, alerts: 0, dropped: 0 };
+
+  constructor(private readonly maxAlerts = DEFAULT_MAX_ALERTS) {}
+
+  add(info: DetectionInfo, f: Finding): void {
+    this.counters.findings++;
+    const key = `${info.id}\u0000${f.src ?? ''}\u0000${f.dst ?? ''}\u0000${f.key ?? ''}`;
+    let a = this.alerts.get(key);
+    if (a === undefined) {
+      if (this.alerts.size >= this.maxAlerts) {
+        this.counters.dropped++;
+        return;
+      }
+      a = new AlertState(alertId(key), info, f.src, f.dst, f.protocol);
+      this.alerts.set(key, a);
+      this.counters.alerts++;
+    }
+    a.add(f);
+    this.changed.add(a);
+  }
+
+  get size(): number {
+    return this.alerts.size;
+  }
+
+  /** All alerts, oldest first seen first; `assetOf` names the inventory asset of an address. */
+  *records(assetOf: (ip: string) => string | null = () => null): IterableIterator<DetectedAlert> {
+    const all = [...this.alerts.values()].sort((x, y) => x.firstSeen - y.firstSeen || (x.id < y.id ? -1 : 1));
+    for (const a of all) yield render(a, assetOf);
+  }
+
+  /** The alerts changed since the last call. */
+  takeChanged(assetOf: (ip: string) => string | null = () => null): DetectedAlert[] {
+    const out = [...this.changed].map((a) => render(a, assetOf));
+    this.changed.clear();
+    return out;
+  }
+}
+
+function render(a: AlertState, assetOf: (ip: string) => string | null): DetectedAlert {
+  const ep = (ip: string | null): AlertEndpoint | null => (ip === null ? null : { ip, asset: assetOf(ip) });
+  return {
+    id: a.id,
+    detection: a.info.id,
+    title: a.title,
+    kind: a.info.kind,
+    severity: a.severity,
+    confidence: a.info.confidence,
+    techniques: [...a.info.techniques],
+    tactics: [...new Set(a.info.techniques.flatMap((t) => tacticsOf(t).map((x) => x.name)))],
+    src: ep(a.src),
+    dst: ep(a.dst),
+    protocol: a.protocol,
+    first_seen: a.firstSeen,
+    last_seen: a.lastSeen,
+    count: a.count,
+    evidence: [...a.head, ...a.tail],
+    evidence_dropped: a.count - a.head.length - a.tail.length,
+    facts: a.facts,
+  };
+}
+
+function alertId(key: string): string {
+  return `al_${createHash('sha256').update(key).digest('base64url').slice(0, 16)}`;
+}
