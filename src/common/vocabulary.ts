@@ -13,3 +13,6 @@ export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const ALERT_STATUSES = ['new', 'acknowledged', 'investigating', 'resolved', 'false_positive', 'learned'] as const;
 /** Statuses of alerts still to be worked. */
 export const OPEN_ALERT_STATUSES = ['new', 'acknowledged', 'investigating'] as const;
+
+/** The control-system protocols (the modules with `category: 'industrial'`; a registry test keeps the two equal). */
+export const INDUSTRIAL_PROTOCOLS = ['bacnet', 'dnp3', 'enip', 'iec104', 'modbus', 'opcua', 's7comm'] as const;

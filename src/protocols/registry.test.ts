@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProtocolModule, Transport } from './protocol.js';
 import { ProtocolRegistry, defaultRegistry } from './registry.js';
+import { INDUSTRIAL_PROTOCOLS } from '../common/vocabulary.js';
 
 function mod(id: string, ports: number[], transports: Transport[] = ['tcp']): ProtocolModule {
   return {
@@ -37,4 +38,9 @@ test('every module of the default registry declares a transport and only its own
     assert.ok(m.transports.length > 0, m.id);
     for (const { code } of m.anomalies) assert.ok(code.startsWith(`${m.id}.`), `${m.id}: ${code}`);
   }
+});
+
+test('the shared list of industrial protocols is the registry modules with category industrial', () => {
+  const industrial = defaultRegistry.modules.filter((m) => m.category === 'industrial').map((m) => m.id).sort();
+  assert.deepEqual(industrial, [...INDUSTRIAL_PROTOCOLS]);
 });

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
 import { ERROR_RESPONSES, RECORD_SCHEMA, guard, type AuditFn } from './routes-data.js';
+import { BUILTIN_DETECTIONS } from '../detect/catalog.js';
+import { ATTACK_NOTICE, ATTACK_VERSION, tacticsOf, technique } from '../detect/attack/index.js';
 
 const record = RECORD_SCHEMA;
 const errors = ERROR_RESPONSES;
@@ -16,8 +18,34 @@ const FILTER = {
   since: { type: 'number' },
 } as const;
 
+/** The detection catalogue as the console shows it: each detection with its techniques named and its playbook. */
+function detectionCatalog() {
+  return BUILTIN_DETECTIONS.map((d) => ({
+    id: d.id,
+    title: d.title,
+    kind: d.kind,
+    severity: d.severity,
+    confidence: d.confidence,
+    techniques: d.techniques.map((id) => ({ id, name: technique(id)?.name ?? id, tactics: tacticsOf(id).map((t) => t.name), url: technique(id)?.url ?? null })),
+    playbook: d.playbook,
+  }));
+}
+
 export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
   const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } } as const;
+  const catalog = detectionCatalog();
+
+  app.get(
+    '/api/detections',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'The built-in detections: id, title, kind, severity, confidence, ATT&CK for ICS techniques (named, with tactics) and playbook',
+        response: { 200: { type: 'object', required: ['attack', 'items'], properties: { attack: { type: 'object', additionalProperties: true }, items: { type: 'array', items: record } } }, ...errors },
+      },
+    },
+    async () => ({ attack: { version: ATTACK_VERSION, notice: ATTACK_NOTICE }, items: catalog }),
+  );
 
   app.get(
     '/api/alerts',

@@ -212,12 +212,11 @@ export class SqliteStore implements Store {
     } else {
       // Newest hours first, a growing run of hours per statement, until the page is full.
       rows = [];
-      const span = this.hourSpan(query, after);
-      let hi = span.hi;
-      for (let run = 1; hi >= span.lo && rows.length <= limit; run = Math.min(run * 2, MAX_HOURS_PER_STATEMENT)) {
-        const hours: number[] = [];
-        for (let h = hi; h > hi - run && h >= span.lo; h--) hours.push(h);
-        hi -= run;
+      const all = this.eventHours(this.hourSpan(query, after));
+      let at = 0;
+      for (let run = 1; at < all.length && rows.length <= limit; run = Math.min(run * 2, MAX_HOURS_PER_STATEMENT)) {
+        const hours = all.slice(at, at + run);
+        at += run;
         const { sql, params } = assetSelect(query, after, hours, limit + 1 - rows.length);
         for (const r of this.all(sql, params)) rows.push(r);
       }
@@ -232,11 +231,10 @@ export class SqliteStore implements Store {
       return (this.get(`SELECT count(*) AS n FROM events ${w.sql}`, w.params) as { n: number }).n;
     }
     // Each side on its own index, hour by hour: an OR, or a range of hours, would scan.
-    const span = this.hourSpan(filter, null);
+    const all = this.eventHours(this.hourSpan(filter, null));
     let n = 0;
-    for (let hi = span.hi; hi >= span.lo; hi -= MAX_HOURS_PER_STATEMENT) {
-      const hours: number[] = [];
-      for (let h = hi; h > hi - MAX_HOURS_PER_STATEMENT && h >= span.lo; h--) hours.push(h);
+    for (let i = 0; i < all.length; i += MAX_HOURS_PER_STATEMENT) {
+      const hours = all.slice(i, i + MAX_HOURS_PER_STATEMENT);
       for (const side of ['client', 'server'] as const) {
         const w = eventWhere(filter, null, side, hours);
         n += (this.get(`SELECT count(*) AS n FROM events ${w.sql}`, w.params) as { n: number }).n;
@@ -329,6 +327,33 @@ export class SqliteStore implements Store {
       this.run('DELETE FROM alert_assets WHERE alert = ?', [alert.id]);
       for (const a of alert.assets) this.run('INSERT OR IGNORE INTO alert_assets (asset, alert) VALUES (?, ?)', [a, alert.id]);
     })();
+  }
+
+  upsertAlerts(alerts: readonly AlertRecord[]): string[] {
+    for (const a of alerts) {
+      const bad = checkAlert(a);
+      if (bad !== null) throw new StoreError('store.invalid_record', `alert: ${bad}`);
+    }
+    const fresh: string[] = [];
+    this.db.transaction(() => {
+      for (const a of alerts) {
+        const known = this.get('SELECT 1 AS x FROM alerts WHERE id = ?', [a.id]) !== undefined;
+        if (!known) {
+          this.putAlert(a);
+          fresh.push(a.id);
+          continue;
+        }
+        this.run('UPDATE alerts SET title = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), count = ?, details = ? WHERE id = ?', [
+          a.title,
+          a.first_seen,
+          a.last_seen,
+          a.count,
+          jsonOrThrow(a.details ?? {}),
+          a.id,
+        ]);
+      }
+    })();
+    return fresh;
   }
 
   updateAlert(id: string, patch: AlertPatch): boolean {
@@ -651,6 +676,16 @@ export class SqliteStore implements Store {
   }
 
   /** Hours an event query must visit: its window, narrowed to the events stored and to the cursor. */
+  /**
+   * The hours of a span that hold events, newest first, from the per-hour table: events uploaded from captures years
+   * apart leave most hours between them empty, and a seek per empty hour made one asset's count take seconds.
+   */
+  private eventHours(span: { lo: number; hi: number }): number[] {
+    if (span.hi < span.lo) return [];
+    const rows = this.all('SELECT DISTINCT hour FROM event_hours WHERE hour >= ? AND hour <= ? AND n > 0 ORDER BY hour DESC', [span.lo, span.hi]);
+    return rows.map((r) => r.hour as number);
+  }
+
   private hourSpan(f: EventFilter, after: [number, number] | null): { lo: number; hi: number } {
     const r = this.get('SELECT (SELECT min(ts) FROM events) AS lo, (SELECT max(ts) FROM events) AS hi', []) as { lo: number | null; hi: number | null };
     if (r.lo === null || r.hi === null) return { lo: 0, hi: -1 };

@@ -240,6 +240,12 @@ export interface Store {
 
   /** Inserts or replaces an alert by id; a malformed alert throws StoreError `store.invalid_record`. */
   putAlert(alert: AlertRecord): void;
+  /**
+   * Alerts from the detections, in one transaction: new ids are inserted as given; known ones get the detection's
+   * latest title, times, count and details, keeping the analyst's status, assignee and severity. Returns the ids new
+   * to the store.
+   */
+  upsertAlerts(alerts: readonly AlertRecord[]): string[];
   /** Applies a patch; false when no alert has this id. An unknown severity or status throws `store.invalid_record`. */
   updateAlert(id: string, patch: AlertPatch): boolean;
   getAlert(id: string): AlertRecord | null;

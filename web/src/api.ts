@@ -212,6 +212,30 @@ export interface Alert {
   comments?: { id: number; ts: number; user: string; text: string }[];
 }
 
+/** What a detection puts in an alert's details (docs/detection.md). */
+export interface AlertFacts {
+  kind?: 'behavior' | 'modeling' | 'configuration' | 'indicator';
+  confidence?: number;
+  techniques?: string[];
+  tactics?: string[];
+  protocol?: string | null;
+  src?: { ip: string; asset: string | null } | null;
+  dst?: { ip: string; asset: string | null } | null;
+  evidence?: { ts: number; flow: number | null; protocol: string | null; what: string; target?: Record<string, unknown>; note?: string }[];
+  evidence_dropped?: number;
+  facts?: Record<string, unknown>;
+}
+
+export interface DetectionEntry {
+  id: string;
+  title: string;
+  kind: string;
+  severity: string;
+  confidence: number;
+  techniques: { id: string; name: string; tactics: string[]; url: string | null }[];
+  playbook: { meaning: string; check: string[]; respond: string[] };
+}
+
 export interface AlertedAsset {
   asset: string;
   alerts: number;

@@ -2,7 +2,7 @@
 // status, assignee, severity, comments. Every change is audited by the server.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, can, withQuery, SEVERITIES, STATUSES, type Alert } from '../api';
+import { api, can, withQuery, SEVERITIES, STATUSES, type Alert, type AlertFacts, type DetectionEntry } from '../api';
 import { useApi, usePaged, useSession } from '../ui/hooks';
 import { DataTable, type Column } from '../ui/DataTable';
 import { Card, Empty, ErrorBox, Severity, Show } from '../ui/states';
@@ -13,6 +13,7 @@ import { AssetLink } from './Dashboard';
 const COLUMNS: Column<Alert>[] = [
   { header: 'Severity', width: '6.5rem', render: (a) => <Severity level={a.severity} /> },
   { header: 'Title', width: 'minmax(14rem, 3fr)', render: (a) => a.title },
+  { header: 'Techniques', width: 'minmax(7rem, 1fr)', render: (a) => ((a.details as AlertFacts).techniques ?? []).join(', ') || '—' },
   { header: 'Detection', width: 'minmax(8rem, 1fr)', render: (a) => <span className="mono">{a.detection}</span> },
   { header: 'Status', width: '8rem', render: (a) => a.status.replace('_', ' ') },
   { header: 'Assignee', width: '7rem', render: (a) => a.assignee ?? '—' },
@@ -91,6 +92,9 @@ export function AlertPage() {
 
 function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
   const { user } = useSession();
+  const catalog = useApi<{ items: DetectionEntry[] }>('/api/detections');
+  const detection = catalog.data?.items.find((d) => d.id === a.detection) ?? null;
+  const f = a.details as AlertFacts;
   const analyst = can(user, 'analyst');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [comment, setComment] = useState('');
@@ -155,10 +159,44 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
               </ul>
             )}
           </Card>
-          <Card title="Details">
-            <pre className="json" tabIndex={0} aria-label="The alert's details">
-              {JSON.stringify(a.details, null, 2)}
-            </pre>
+          <Card title="Evidence">
+            {(f.evidence ?? []).length === 0 ? (
+              <Empty>No evidence recorded.</Empty>
+            ) : (
+              <>
+                <table className="plain">
+                  <thead>
+                    <tr>
+                      <th>Time (UTC)</th>
+                      <th>Protocol</th>
+                      <th>What</th>
+                      <th>Target</th>
+                      <th className="num">Flow</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {(f.evidence ?? []).map((e, i) => (
+                      <tr key={i}>
+                        <td>{time(e.ts)}</td>
+                        <td>{e.protocol ?? '—'}</td>
+                        <td className="mono">{e.what}</td>
+                        <td className="mono">{e.target ? Object.entries(e.target).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') : (e.note ?? '')}</td>
+                        <td className="num">{e.flow ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {(f.evidence_dropped ?? 0) > 0 ? <p className="muted">{count(f.evidence_dropped ?? 0)} more occurrences not kept (the first and latest are shown).</p> : null}
+              </>
+            )}
+            {f.facts && Object.keys(f.facts).length > 0 ? (
+              <>
+                <h3>Facts</h3>
+                <pre className="json" tabIndex={0} aria-label="The alert's facts">
+                  {JSON.stringify(f.facts, null, 2)}
+                </pre>
+              </>
+            ) : null}
           </Card>
           <Card title="Comments">
             {(a.comments ?? []).length === 0 ? (
@@ -187,6 +225,60 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
           </Card>
         </div>
         <div className="col">
+          <Card title="What it means">
+            <dl className="facts">
+              <dt>Kind</dt>
+              <dd>{f.kind ?? '—'}</dd>
+              <dt>Confidence</dt>
+              <dd>{f.confidence !== undefined ? `${Math.round(f.confidence * 100)} %` : '—'}</dd>
+              <dt>Source</dt>
+              <dd>{f.src ? (f.src.asset ? <AssetLink id={f.src.asset} /> : <span className="mono">{f.src.ip}</span>) : '—'}</dd>
+              <dt>Target</dt>
+              <dd>{f.dst ? (f.dst.asset ? <AssetLink id={f.dst.asset} /> : <span className="mono">{f.dst.ip}</span>) : '—'}</dd>
+            </dl>
+            <h3>ATT&amp;CK for ICS</h3>
+            {(detection?.techniques ?? (f.techniques ?? []).map((id) => ({ id, name: id, tactics: [] as string[], url: null }))).length === 0 ? (
+              <p className="muted">No technique mapped.</p>
+            ) : (
+              <ul className="plain-list">
+                {(detection?.techniques ?? (f.techniques ?? []).map((id) => ({ id, name: id, tactics: [] as string[], url: null }))).map((t) => (
+                  <li key={t.id}>
+                    {t.url ? (
+                      <a href={t.url} target="_blank" rel="noreferrer">
+                        {t.id} {t.name}
+                      </a>
+                    ) : (
+                      `${t.id} ${t.name}`
+                    )}
+                    {t.tactics.length > 0 ? <span className="muted"> · {t.tactics.join(', ')}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {catalog.data ? (
+              <details>
+                <summary>About ATT&amp;CK for ICS (v{String((catalog.data as { attack?: { version?: string } }).attack?.version ?? '')})</summary>
+                <p className="muted small">{String((catalog.data as { attack?: { notice?: string } }).attack?.notice ?? '')}</p>
+              </details>
+            ) : null}
+          </Card>
+          {detection ? (
+            <Card title="Playbook">
+              <p>{detection.playbook.meaning}</p>
+              <h3>Check</h3>
+              <ul>
+                {detection.playbook.check.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+              <h3>Respond</h3>
+              <ul>
+                {detection.playbook.respond.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
           <Card title="Workflow">
             {analyst ? (
               <div className="stack">
