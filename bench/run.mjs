@@ -244,6 +244,21 @@ async function main() {
     }
   }
 
+  // The HTTP API over real HTTP on the store of the issue (10 M events, 50,000 assets, 100,000 alerts; built once,
+  // ~7 minutes, and kept in BENCH_DIR for the next run), then the ingest rate while a client keeps calling.
+  // LANTERN_BENCH_API_EVENTS=1000000 for a quicker one.
+  if (!quick) {
+    const events = Number(process.env.LANTERN_BENCH_API_EVENTS) || 10_000_000;
+    process.stdout.write(`Running: HTTP API over ${events.toLocaleString('en-US')} events (dist/bench/api.js)\n`);
+    const ar = spawnSync(process.execPath, [join(ROOT, 'dist/bench/api.js'), '--events', String(events), '--json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    try {
+      results.api = JSON.parse(ar.stdout);
+    } catch {
+      results.api = null;
+      process.stderr.write(`bench: API run failed: ${ar.stderr}\n`);
+    }
+  }
+
   const widths = [9, 10, 12, 9, 13];
   const lines = ['', row(['', 'MB/s', 'frames/s', 'wall s', 'peak RSS MiB'], widths)];
   for (const [name, r] of [['lantern', results.lantern], ['tshark', results.tshark]]) {
@@ -268,6 +283,10 @@ async function main() {
     const r = results.store;
     lines.push('', `Store (SQLite, ${fmt(r.events, 0)} events, ${fmt(r.assets, 0)} assets, ${fmt(r.alerts, 0)} alerts): ingest ${fmt(r.ingest.events_per_sec, 0)} events/s, ${fmt(r.bytes_per_event, 0)} B/event`);
     for (const [name, t] of Object.entries(r.latency_ms)) lines.push(`  ${name.padEnd(48)} p50 ${String(t.p50).padStart(7)} ms  p99 ${String(t.p99).padStart(7)} ms`);
+  }
+  if (results.api) {
+    const { formatTable } = await import(join(ROOT, 'dist/bench/api.js'));
+    lines.push('', formatTable(results.api).trimEnd());
   }
   if (results.stress) {
     lines.push(`Hostile capture (400,000 connections, out-of-order data, dangling fragments): ${fmt(results.stress.wall_seconds, 2)} s, peak RSS ${fmt(results.stress.peak_rss_bytes / 2 ** 20)} MiB${results.stress.ok ? '' : ' FAILED'}`);

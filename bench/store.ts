@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { EventRecord } from '../src/store/store.js';
 import { TEST_PROTOCOLS, ipOf, makeAlert, makeAsset, makeEvent } from '../src/store/testkit.js';
@@ -40,10 +41,10 @@ function parseArgs(argv: string[]): Options {
 }
 
 /** Capture span of the synthetic events: 30 days, whatever their number. */
-const SPAN_SEC = 30 * 86_400;
-const START = 1.7e9;
+export const SPAN_SEC = 30 * 86_400;
+export const START = 1.7e9;
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
@@ -61,17 +62,21 @@ function time(samples: number, fn: (i: number) => unknown): { p50: number; p99: 
   return { p50: r(percentile(ms, 50)), p99: r(percentile(ms, 99)), max: r(ms[ms.length - 1]) };
 }
 
-function main(): void {
-  const o = parseArgs(process.argv.slice(2));
-  const dir = o.path === null ? mkdtempSync(join(tmpdir(), 'lantern-store-bench-')) : null;
-  const path = o.path ?? join(dir!, 'bench.db');
-  const store = new SqliteStore(path, { synchronous: o.synchronous });
-  const step = SPAN_SEC / Math.max(1, o.events);
-  const shape = { hosts: o.assets, start: START, step };
-  const log = (s: string) => {
-    if (!o.json) process.stderr.write(`${s}\n`);
-  };
+export interface FillOptions {
+  events: number;
+  assets: number;
+  alerts: number;
+  batch: number;
+}
 
+/** The synthetic events' shape for a store of `o.events` events over SPAN_SEC between `o.assets` hosts. */
+export function eventShape(o: Pick<FillOptions, 'events' | 'assets'>): { hosts: number; start: number; step: number } {
+  return { hosts: o.assets, start: START, step: SPAN_SEC / Math.max(1, o.events) };
+}
+
+/** Fills a store with the synthetic events (in batches), assets and alerts; returns the times taken. */
+export function fillStore(store: SqliteStore, o: FillOptions, log: (line: string) => void): { ingestSec: number; writeNs: bigint; restSec: number } {
+  const shape = eventShape(o);
   const t0 = process.hrtime.bigint();
   const batch: EventRecord[] = [];
   // Time inside appendEvents alone, apart from making the synthetic records.
@@ -91,6 +96,18 @@ function main(): void {
   for (let i = 0; i < o.assets; i += 1000) store.putAssets(Array.from({ length: Math.min(1000, o.assets - i) }, (_, k) => makeAsset(i + k)));
   for (let i = 0; i < o.alerts; i++) store.putAlert(makeAlert(i, { assets: [`ip:${ipOf(256 + (i % Math.max(1, o.assets)))}`] }));
   const restSec = Number(process.hrtime.bigint() - t1) / 1e9;
+  return { ingestSec, writeNs, restSec };
+}
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  const dir = o.path === null ? mkdtempSync(join(tmpdir(), 'lantern-store-bench-')) : null;
+  const path = o.path ?? join(dir!, 'bench.db');
+  const store = new SqliteStore(path, { synchronous: o.synchronous });
+  const log = (s: string) => {
+    if (!o.json) process.stderr.write(`${s}\n`);
+  };
+  const { ingestSec, writeNs, restSec } = fillStore(store, o, log);
   const stats = store.stats();
 
   const hour = 3600;
@@ -151,4 +168,4 @@ function main(): void {
   for (const [name, t] of Object.entries(q)) process.stdout.write(`  ${name.padEnd(48)} p50 ${String(t.p50).padStart(8)} ms   p99 ${String(t.p99).padStart(8)} ms   max ${String(t.max).padStart(8)} ms\n`);
 }
 
-main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

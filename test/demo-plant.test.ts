@@ -192,3 +192,19 @@ test('demo plant: tshark decodes the same attack messages, in the same order, in
   const outside = rows.filter(([ts]) => !a.steps.some((s) => inStep(s, Number(ts))));
   assert.deepEqual(outside, []);
 });
+
+test('demo plant: every attack step raises an alert of its technique, on its hosts, within a minute of its start; the normal polling raises none', { skip: NO_CAPTURE }, async () => {
+  const a = await analyse();
+  const alerts = [...a.pipeline.detection!.alerts.records((ip) => a.pipeline.assetIdOf(ip))];
+  const attacker = new Set(['10.10.9.66', '02:de:ad:be:ef:21']);
+  for (const s of a.steps) {
+    const hosts = new Set([s.src, ...(Array.isArray(s.dst) ? s.dst : [s.dst])]);
+    const hit = alerts.find(
+      (al) => al.techniques.includes(s.technique) && [al.src?.ip, al.dst?.ip, al.facts.mac, al.facts.new_mac].some((h) => typeof h === 'string' && hosts.has(h)) && al.first_seen >= s.start_ts - SLACK_SEC && al.first_seen <= s.start_ts + 60,
+    );
+    assert.ok(hit, `step ${s.id} (${s.technique}): no alert; alerts: ${alerts.map((x) => `${x.detection} ${x.techniques.join(',')} ${x.src?.ip}->${x.dst?.ip} @${x.first_seen}`).join('; ')}`);
+  }
+  // Outside the attacker's doings, only the engineering workstation's routine program upload may alert.
+  const others = alerts.filter((al) => !attacker.has(al.src?.ip ?? '') && al.detection !== 'behavior.program_upload' && al.kind === 'behavior');
+  assert.deepEqual(others.map((x) => x.title), []);
+});

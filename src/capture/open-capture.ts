@@ -58,6 +58,9 @@ export interface ReadOptions {
   onProgress?: (fileBytesRead: number) => void;
   /** Aborting stops reading between chunks; the result then has aborted = true. */
   signal?: AbortSignal;
+  /** A file is read in a synchronous loop that yields to the event loop after this many bytes (default 64 MiB); a
+   * server answering requests meanwhile (`lantern serve`) wants it far smaller. */
+  yieldEveryBytes?: number;
 }
 
 /** File reads go straight into the reader's buffer in chunks of this size. */
@@ -210,7 +213,7 @@ async function readPlainFile(
     reader.commit(n);
     onProgress?.(filePos);
     sinceYield += n;
-    if (sinceYield >= YIELD_EVERY_BYTES) {
+    if (sinceYield >= (opts.yieldEveryBytes ?? YIELD_EVERY_BYTES)) {
       sinceYield = 0;
       await new Promise(setImmediate);
     }

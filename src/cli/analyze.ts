@@ -10,6 +10,9 @@ import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 import { writeInventory } from './export-inventory.js';
+import { writeAlerts } from './export-alerts.js';
+import { loadIntel } from './intel.js';
+import type { IndicatorSet } from '../detect/indicators/indicator-set.js';
 import { loadAssetOverrides } from './asset-overrides.js';
 import type { AssetOverride } from '../inventory/snapshot.js';
 
@@ -20,6 +23,10 @@ export interface AnalyzeOptions {
   quiet?: boolean;
   json?: boolean;
   detail?: DetailOptions;
+  /** Threat-intel files (STIX 2.1 bundles or plain lists). */
+  intel?: string[];
+  /** Learning window of the modeling detections (capture seconds). */
+  learn?: number;
 }
 
 export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
@@ -43,7 +50,18 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       return 2;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides } });
+  let indicators: IndicatorSet | null = null;
+  if (opts.intel !== undefined && opts.intel.length > 0) {
+    try {
+      indicators = loadIntel(opts.intel, (line) => {
+        if (!opts.quiet) process.stderr.write(`${line}\n`);
+      });
+    } catch (err) {
+      process.stderr.write(`lantern: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides }, detection: { learnSeconds: opts.learn, indicators } });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.
@@ -92,6 +110,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       flowLog?.close();
       eventLog?.close();
       if (inventory !== null) writeInventory(opts.export, inventory);
+      if (pipeline.detection !== null) writeAlerts(opts.export, pipeline.detection.alerts.records((ip) => pipeline.assetIdOf(ip)));
       writeSummary(opts.export, summary);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);

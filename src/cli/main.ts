@@ -13,6 +13,19 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+/** An interface name as tcpdump takes it (`eth0`, `any`, `1`); what cannot be one is a usage error. */
+function interfaceName(value: string, previous: string[] = []): string[] {
+  if (!/^[^\s/-][^\s/]{0,63}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an interface name`);
+  if (previous.includes(value)) throw new InvalidArgumentError(`interface ${value} given twice`);
+  return [...previous, value];
+}
+
+function parseSeconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 366 * 86400) throw new InvalidArgumentError('expected a number of seconds (0 to 31622400)');
+  return n;
+}
+
 export async function run(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command()
@@ -29,9 +42,11 @@ export async function run(argv: string[]): Promise<number> {
     .option('-e, --export <dir>', 'write the results to DIR (summary.json, flows.ndjson, events/, hints.ndjson, assets.json/.csv, connections.json/.csv)')
     .option('--detail <levels>', 'exported transactions: normal (writes, control, program, errors; polls summarised) or full; per protocol: modbus=full,normal', parseDetailOption)
     .option('--asset-overrides <file>', 'JSON file of corrections to assets: [{"match": {"ip"|"mac"|"id": ...}, "criticality", "purdue_level", "name"}]')
+    .option('--intel <files...>', 'threat intel to match (STIX 2.1 bundles or plain lists of IPs, CIDRs, domains, URLs, hashes)')
+    .option('--learn <seconds>', 'learning window of the modeling detections, in capture seconds (default 3600)', parseSeconds)
     .option('-q, --quiet', 'no progress bar and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (captures: string[], opts: { export?: string; assetOverrides?: string; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
+    .action(async (captures: string[], opts: { export?: string; assetOverrides?: string; intel?: string[]; learn?: number; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await analyzeCommand(captures, opts);
     });
 
@@ -64,8 +79,10 @@ export async function run(argv: string[]): Promise<number> {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--watch <dir>', 'ingest capture files dropped into DIR (moved to DIR/ingested or DIR/failed)')
+    .option('-i, --interface <iface>', 'also capture live on IFACE through tcpdump (repeatable; root or CAP_NET_RAW)', interfaceName)
+    .option('-f, --filter <bpf>', 'BPF capture filter for the live interfaces (tcpdump syntax)')
     .option('--no-demo', 'do not load the demo plant into an empty store')
-    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string }) => {
+    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string }) => {
       exitCode = await serveCommand(opts);
     });
 

@@ -87,6 +87,12 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       process.stderr.write(`lantern: cannot watch ${opts.watch}: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
+  // Handlers stay installed: a second Ctrl-C (or the launcher forwarding the same one) must not cut the shutdown short.
+  // They go in before tcpdump starts, so a signal from now on stops it rather than leaving it behind.
+  const stopped = new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
   for (const iface of opts.interface ?? []) {
     sensor.addInterface({ interface: iface, filter: opts.filter, log: (line) => process.stderr.write(`lantern: ${line}\n`) });
     process.stdout.write(`Capturing on ${iface}${opts.filter ? ` (${opts.filter})` : ''}\n`);
@@ -109,11 +115,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   };
   retain();
   const retentionTimer = setInterval(retain, RETENTION_INTERVAL_MS);
-  // Handlers stay installed: a second Ctrl-C (or the launcher forwarding the same one) must not cut the shutdown short.
-  await new Promise<void>((resolve) => {
-    process.on('SIGINT', () => resolve());
-    process.on('SIGTERM', () => resolve());
-  });
+  await stopped;
   clearInterval(timer);
   clearInterval(retentionTimer);
   watch?.stop();

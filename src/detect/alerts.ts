@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { ALERT_SEVERITIES } from '../common/vocabulary.js';
 import { tacticsOf } from './attack/index.js';
 import type { AlertKind, DetectionInfo, Evidence, Finding, Severity } from './types.js';
+import type { AlertRecord } from '../store/store.js';
 
 export const DEFAULT_MAX_ALERTS = 100_000;
 /** Evidence kept per alert: the first EVIDENCE_HEAD and the latest EVIDENCE_TAIL. */
@@ -107,6 +108,13 @@ export class AlertTable {
     this.changed.add(a);
   }
 
+  /** Alerts per severity. */
+  bySeverity(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const a of this.alerts.values()) out[a.severity] = (out[a.severity] ?? 0) + 1;
+    return out;
+  }
+
   get size(): number {
     return this.alerts.size;
   }
@@ -146,6 +154,13 @@ function render(a: AlertState, assetOf: (ip: string) => string | null): Detected
     evidence_dropped: a.count - a.head.length - a.tail.length,
     facts: a.facts,
   };
+}
+
+/** The store's record of a detected alert: the workflow fields start fresh, the detection's facts go to `details`. */
+export function toStoreAlert(a: DetectedAlert): AlertRecord {
+  const { id, detection, title, severity, first_seen, last_seen, count, src, dst, ...details } = a;
+  const assets = [...new Set([src?.asset, dst?.asset].filter((x): x is string => typeof x === 'string'))];
+  return { id, detection, title, severity, status: 'new', assignee: null, first_seen, last_seen, count, assets, details: { ...details, src, dst } };
 }
 
 function alertId(key: string): string {

@@ -1,6 +1,7 @@
-// Every built-in detection, one module each (src/detect/behaviors/, later modeling, configuration, indicators).
+// Every built-in detection, one module each (src/detect/behaviors/, src/detect/modeling/, src/detect/configuration/);
+// the indicator detection joins when threat intel is loaded (src/detect/indicators/).
 // The ATT&CK coverage report (docs/attack-coverage.md) and the console's detection list read this table.
-import type { Detection } from './types.js';
+import type { Detection, DetectionInfo } from './types.js';
 import { programDownload } from './behaviors/program-download.js';
 import { programUpload } from './behaviors/program-upload.js';
 import { modeChange } from './behaviors/mode-change.js';
@@ -10,8 +11,16 @@ import { blockReporting } from './behaviors/block-reporting.js';
 import { clockChange } from './behaviors/clock-change.js';
 import { credentialChange } from './behaviors/credential-change.js';
 import { unauthorizedCommand } from './behaviors/unauthorized-command.js';
+import { remoteDiscovery } from './behaviors/remote-discovery.js';
+import { portScan } from './behaviors/port-scan.js';
+import { bruteForceIo } from './behaviors/brute-force-io.js';
+import { denialOfService } from './behaviors/denial-of-service.js';
+import { spoofedReporting } from './behaviors/spoofed-reporting.js';
+import { Baseline, modelingDetections } from './modeling/index.js';
+import { indicatorDetection, indicatorMatchInfo } from './indicators/indicator-match.js';
+import type { IndicatorSet } from './indicators/indicator-set.js';
 
-export const BUILTIN_DETECTIONS: readonly Detection[] = [
+const BEHAVIORS: readonly Detection[] = [
   programDownload,
   programUpload,
   modeChange,
@@ -21,4 +30,28 @@ export const BUILTIN_DETECTIONS: readonly Detection[] = [
   clockChange,
   credentialChange,
   unauthorizedCommand,
+  remoteDiscovery,
+  portScan,
+  bruteForceIo,
+  denialOfService,
+  spoofedReporting,
 ];
+
+export interface CatalogOptions {
+  /** The modeling detections' learning window (capture seconds). */
+  learnSeconds?: number;
+  /** Threat intel: adds the indicator detection. */
+  indicators?: IndicatorSet | null;
+}
+
+/** The built-in detections for one run: each pipeline learns its own baseline. */
+export function builtinDetections(o: CatalogOptions = {}): Detection[] {
+  return [
+    ...BEHAVIORS,
+    ...modelingDetections(() => new Baseline({ learnSeconds: o.learnSeconds }), { learnSeconds: o.learnSeconds }),
+    ...(o.indicators != null && o.indicators.size > 0 ? [indicatorDetection(o.indicators)] : []),
+  ];
+}
+
+/** Every detection there is, for listings and the ATT&CK coverage report (the indicator one included). */
+export const DETECTION_CATALOG: readonly DetectionInfo[] = [...builtinDetections(), indicatorMatchInfo];

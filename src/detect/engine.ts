@@ -6,11 +6,11 @@ import type { TransactionRecord } from '../pipeline/detail.js';
 import type { HintRecord } from '../pipeline/events.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import { AlertTable, DEFAULT_MAX_ALERTS } from './alerts.js';
-import { BUILTIN_DETECTIONS } from './catalog.js';
+import { builtinDetections, type CatalogOptions } from './catalog.js';
 import type { ArpObservation, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
 
-export interface DetectionOptions {
-  /** The detections to run (default: every built-in one). */
+export interface DetectionOptions extends CatalogOptions {
+  /** The detections to run (default: every built-in one, with `learnSeconds` and `indicators`). */
   detections?: readonly Detection[];
   /** Detection ids to leave out. */
   disabled?: readonly string[];
@@ -41,7 +41,7 @@ export class DetectionEngine implements DetectContext {
     options: DetectionOptions = {},
   ) {
     const off = new Set(options.disabled ?? []);
-    this.running = (options.detections ?? BUILTIN_DETECTIONS).filter((d) => !off.has(d.id)).map((detection) => ({ detection, detector: detection.create(), failed: false }));
+    this.running = (options.detections ?? builtinDetections(options)).filter((d) => !off.has(d.id)).map((detection) => ({ detection, detector: detection.create(), failed: false }));
     this.alerts = new AlertTable(options.maxAlerts ?? DEFAULT_MAX_ALERTS);
   }
 

@@ -140,6 +140,8 @@ export class Asset {
   /** For a device reached through another (behind a BACnet router, a gateway): that asset, and the address behind it. */
   gateway: Asset | null = null;
   behind: string | null = null;
+  /** Changed since the inventory's records were last written (the store's delta flush); new assets start changed. */
+  changed = true;
 
   constructor(
     readonly id: string,
@@ -148,6 +150,7 @@ export class Asset {
   ) {}
 
   touch(ts: number): void {
+    this.changed = true;
     if (ts > this.last) this.last = ts;
     if (ts < this.first) this.first = ts;
   }
@@ -155,7 +158,10 @@ export class Asset {
   addVlan(vlan: number): void {
     if (vlan === 0) return;
     const v = (this.vlans ??= []);
-    if (!v.includes(vlan) && v.length < 16) v.push(vlan);
+    if (!v.includes(vlan) && v.length < 16) {
+      v.push(vlan);
+      this.changed = true;
+    }
   }
 
   /** The values of one property (allocates: for snapshots, not per event). */
@@ -165,6 +171,7 @@ export class Asset {
 
   /** Records one value of a property; values differing from the known ones are kept beside them. */
   addValue(property: string, value: string | number, confidence: number, ev: Evidence): void {
+    this.changed = true;
     const props = (this.props ??= []);
     let sameProperty = 0;
     for (const v of props) {
@@ -209,6 +216,7 @@ export class Asset {
   }
 
   addProtocolRole(protocol: string, role: string, ts: number, count = 1): void {
+    this.changed = true;
     const roles = (this.protocolRoles ??= []);
     const key = `${protocol}/${role}`;
     for (const r of roles) {
@@ -243,6 +251,7 @@ export class Asset {
 
   /** Adds or refreshes an address. */
   see(list: AddressList, address: string, ts: number, source: BindingSource): void {
+    this.changed = true;
     const s = list.get(address);
     if (s !== undefined) s.see(ts, source);
     else if (list.size < (list === this.ips ? ASSET_CAPS.ipsPerAsset : ASSET_CAPS.macsPerAsset)) list.add(new AddressSeen(address, source, ts, ts));
@@ -256,6 +265,11 @@ class MacUse {
   /** Distinct IPs: exact up to the tracked maximum, then approximate (above the gateway threshold either way). */
   distinct = 0;
 
+  /** The IPs tracked (borrowed). */
+  get tracked(): readonly string[] {
+    return this.ips;
+  }
+
   see(ip: string): void {
     if (this.ips.includes(ip)) return;
     this.distinct++;
@@ -265,6 +279,7 @@ class MacUse {
 
 /** Above this many source IPs behind one MAC, the MAC is a layer-3 gateway's (router, firewall, L3 switch). */
 export const GATEWAY_MAC_MIN_IPS = 4;
+const MAX_REBOUND = 65_536;
 const MAX_TRACKED_IPS_PER_MAC = 32;
 
 export interface AssetTableCounters {
@@ -285,8 +300,27 @@ export class AssetTable {
   /** LLDP chassis ids and CDP device ids: one device announcing from several port MACs stays one asset. */
   readonly byChassis = new Map<string, Asset>();
   readonly counters: AssetTableCounters = { created: 0, merged: 0, evicted: 0, bindingConflicts: 0 };
+  /**
+   * IPs whose owning asset changed (created, merged, evicted) since the records were last written: the edges that
+   * name them must be rewritten too. At its cap, `reboundOverflow` says "all of them".
+   */
+  readonly rebound = new Set<string>();
+  reboundOverflow = false;
 
   constructor(readonly maxAssets = 50_000) {}
+
+  /** Forgets the change marks once the records are written. */
+  clearChanges(): void {
+    for (const a of this.assets.values()) a.changed = false;
+    this.rebound.clear();
+    this.reboundOverflow = false;
+  }
+
+  private bindIp(ip: string, a: Asset): void {
+    this.byIp.set(ip, a);
+    if (this.rebound.size < MAX_REBOUND) this.rebound.add(ip);
+    else this.reboundOverflow = true;
+  }
 
   get size(): number {
     return this.assets.size;
@@ -303,7 +337,7 @@ export class AssetTable {
     if (!isHostAddress(ip)) return null;
     a = this.create(`ip:${ip}`, ts);
     a.see(a.ips, ip, ts, 'flow');
-    this.byIp.set(ip, a);
+    this.bindIp(ip, a);
     return a;
   }
 
@@ -345,7 +379,15 @@ export class AssetTable {
       if (this.macUse.size >= this.maxAssets * 2) this.macUse.clear();
       this.macUse.set(mac, (use = new MacUse()));
     }
+    const before = use.distinct;
     use.see(ip);
+    // The MAC just turned out to front many addresses (a gateway's): the assets showing it change their records.
+    if (use.distinct !== before) {
+      if (before < GATEWAY_MAC_MIN_IPS && use.distinct >= GATEWAY_MAC_MIN_IPS) for (const other of use.tracked) this.byIp.get(other)?.touch(ts);
+      // The MAC's own asset shows how many addresses it fronts.
+      const owner = this.byMac.get(mac);
+      if (owner !== undefined) owner.changed = true;
+    }
     a.see(a.macs, mac, ts, 'flow');
   }
 
@@ -367,13 +409,13 @@ export class AssetTable {
     let owner: Asset;
     if (byMac === undefined && byIp === undefined) {
       owner = this.create(ip !== null ? `ip:${ip}` : `mac:${mac}`, ts);
-      if (ip !== null) this.byIp.set(ip, owner);
+      if (ip !== null) this.bindIp(ip, owner);
     } else if (byMac === undefined) {
       owner = byIp!;
       if (owner.hasClaimedMac() && !owner.macs.get(mac)?.claimed) this.counters.bindingConflicts++;
     } else if (byIp === undefined || byIp === byMac) {
       owner = byMac;
-      if (ip !== null && byIp === undefined) this.byIp.set(ip, owner);
+      if (ip !== null && byIp === undefined) this.bindIp(ip, owner);
     } else if (!byIp.hasClaimedMac()) {
       owner = this.merge(byIp, byMac);
     } else {
@@ -406,7 +448,7 @@ export class AssetTable {
       if (other.hasClaimedMac()) return asset;
       asset = this.merge(other, asset);
     }
-    this.byIp.set(ip, asset);
+    this.bindIp(ip, asset);
     asset.see(asset.ips, ip, ts, source);
     return asset;
   }
@@ -422,7 +464,7 @@ export class AssetTable {
     for (const s of from.ips.values()) {
       into.see(into.ips, s.address, s.first, s.source);
       into.see(into.ips, s.address, s.last, s.source);
-      this.byIp.set(s.address, into);
+      this.bindIp(s.address, into);
     }
     for (const s of from.macs.values()) {
       into.see(into.macs, s.address, s.first, s.source);
@@ -430,6 +472,8 @@ export class AssetTable {
       if (this.byMac.get(s.address) === from) this.byMac.set(s.address, into);
     }
     for (const [k, v] of this.byChassis) if (v === from) this.byChassis.set(k, into);
+    // Devices behind `from` now name `into` as their gateway.
+    for (const v of this.byBehind.values()) if (v.gateway === from) v.changed = true;
     for (const v of from.props ?? []) into.mergeValue(v);
     for (const r of from.protocolRoles ?? []) {
       const slash = r.key.indexOf('/');
@@ -464,7 +508,12 @@ export class AssetTable {
     const n = Math.max(1, Math.floor(all.length / 10));
     for (let i = 0; i < n; i++) {
       const a = all[i];
-      for (const ip of a.ips.keys()) if (this.byIp.get(ip) === a) this.byIp.delete(ip);
+      for (const ip of a.ips.keys()) {
+        if (this.byIp.get(ip) !== a) continue;
+        this.byIp.delete(ip);
+        if (this.rebound.size < MAX_REBOUND) this.rebound.add(ip);
+        else this.reboundOverflow = true;
+      }
       for (const mac of a.macs.keys()) if (this.byMac.get(mac) === a) this.byMac.delete(mac);
       for (const [k, v] of this.byChassis) if (v === a) this.byChassis.delete(k);
       if (a.gateway !== null) this.byBehind.delete(a.id);

@@ -46,6 +46,8 @@ export interface EdgeView extends EdgeStats {
   readonly vlan: number;
   readonly operations: readonly OperationCount[];
   readonly otherOperations: number;
+  /** Changed since the change marks were last cleared (the store's delta flush). */
+  readonly changed: boolean;
 }
 
 export class EdgeTable {
@@ -68,6 +70,8 @@ export class EdgeTable {
   private bytC = new Float64Array(0);
   private first = new Float64Array(0);
   private last = new Float64Array(0);
+  /** 1 when the edge changed since `clearChanges()`. */
+  private changed = new Uint8Array(0);
   /** Index slots: edge index + 1, 0 = empty. */
   private slots = new Int32Array(0);
   private ops = new Map<number, { list: OperationCount[]; other: number }>();
@@ -94,6 +98,7 @@ export class EdgeTable {
       if (this.client[e] === c && this.server[e] === s && this.meta[e] === m) {
         if (ts < this.first[e]) this.first[e] = ts;
         if (ts > this.last[e]) this.last[e] = ts;
+        this.changed[e] = 1;
         return e;
       }
       slot = (slot + 1) & (this.slots.length - 1);
@@ -110,6 +115,7 @@ export class EdgeTable {
     this.vlan[e] = vlan;
     this.flows[e] = this.pktS[e] = this.pktC[e] = this.bytS[e] = this.bytC[e] = 0;
     this.first[e] = this.last[e] = ts;
+    this.changed[e] = 1;
     this.slots[slot] = e + 1;
     this.counters.created++;
     return e;
@@ -134,6 +140,7 @@ export class EdgeTable {
     const known = this.byFlow.get(flowId);
     if (known !== undefined) {
       if (ts > this.last[known]) this.last[known] = ts;
+      this.changed[known] = 1;
       return known;
     }
     const e = this.edge(client, server, protocol, transport, port, vlan, ts);
@@ -146,6 +153,7 @@ export class EdgeTable {
     let e = this.byFlow.get(flowId);
     this.byFlow.delete(flowId);
     e ??= this.edge(client, server, protocol, transport, port, vlan, s.first);
+    this.changed[e] = 1;
     this.flows[e] += s.flows;
     this.pktS[e] += s.packetsToServer;
     this.pktC[e] += s.packetsToClient;
@@ -156,6 +164,7 @@ export class EdgeTable {
   }
 
   addOperation(e: number, name: string, access: Access, outcome: string, fromServer: boolean): void {
+    this.changed[e] = 1;
     let h = this.ops.get(e);
     if (h === undefined) this.ops.set(e, (h = { list: [], other: 0 }));
     let op: OperationCount | undefined;
@@ -181,32 +190,41 @@ export class EdgeTable {
 
   /** Every edge, as a read-only view (built per call: for snapshots and exports, not the hot path). */
   *views(): IterableIterator<EdgeView> {
-    for (let e = 0; e < this.count; e++) {
-      const m = this.meta[e];
-      const h = this.ops.get(e);
-      yield {
-        client: this.nodeNames[this.client[e]],
-        server: this.nodeNames[this.server[e]],
-        protocol: this.protocolNames[m >>> 19],
-        transport: TRANSPORTS[(m >>> 16) & 7],
-        port: m & 0xffff,
-        vlan: this.vlan[e],
-        flows: this.flows[e],
-        packetsToServer: this.pktS[e],
-        packetsToClient: this.pktC[e],
-        bytesToServer: this.bytS[e],
-        bytesToClient: this.bytC[e],
-        first: this.first[e],
-        last: this.last[e],
-        operations: h?.list ?? [],
-        otherOperations: h?.other ?? 0,
-      };
-    }
+    for (let e = 0; e < this.count; e++) yield this.view(e);
+  }
+
+  /** One edge as a read-only view (built per call). */
+  view(e: number): EdgeView {
+    const m = this.meta[e];
+    const h = this.ops.get(e);
+    return {
+      client: this.nodeNames[this.client[e]],
+      server: this.nodeNames[this.server[e]],
+      protocol: this.protocolNames[m >>> 19],
+      transport: TRANSPORTS[(m >>> 16) & 7],
+      port: m & 0xffff,
+      vlan: this.vlan[e],
+      flows: this.flows[e],
+      packetsToServer: this.pktS[e],
+      packetsToClient: this.pktC[e],
+      bytesToServer: this.bytS[e],
+      bytesToClient: this.bytC[e],
+      first: this.first[e],
+      last: this.last[e],
+      operations: h?.list ?? [],
+      otherOperations: h?.other ?? 0,
+      changed: this.changed[e] === 1,
+    };
+  }
+
+  /** Forgets the change marks once the records are written. */
+  clearChanges(): void {
+    this.changed.fill(0, 0, this.count);
   }
 
   /** Bytes held by the columns and index (the benchmark's figure; maps of names and operations come on top). */
   get columnBytes(): number {
-    return this.capacity * (4 * 3 + 2 + 8 * 7) + this.slots.byteLength;
+    return this.capacity * (4 * 3 + 2 + 1 + 8 * 7) + this.slots.byteLength;
   }
 
   private node(ip: string): number {
@@ -238,7 +256,7 @@ export class EdgeTable {
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Uint32Array | Uint16Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const copy = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const a = make(capacity);
       a.set(old.subarray(0, this.count) as never);
       return a;
@@ -254,6 +272,7 @@ export class EdgeTable {
     this.bytC = copy(this.bytC, (n) => new Float64Array(n));
     this.first = copy(this.first, (n) => new Float64Array(n));
     this.last = copy(this.last, (n) => new Float64Array(n));
+    this.changed = copy(this.changed, (n) => new Uint8Array(n));
     this.capacity = capacity;
     this.rehash();
   }
@@ -296,6 +315,7 @@ export class EdgeTable {
         this.bytC[w] = this.bytC[e];
         this.first[w] = this.first[e];
         this.last[w] = this.last[e];
+        this.changed[w] = this.changed[e];
       }
       const h = this.ops.get(e);
       if (h !== undefined) ops.set(w, h);

@@ -13,7 +13,7 @@ import type { FlowInfo } from '../protocols/protocol.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import { AssetTable, GATEWAY_MAC_MIN_IPS, type Asset, type Evidence } from './assets.js';
 import { EdgeTable, type EdgeTransport } from './connections.js';
-import { buildSnapshot, type InventorySnapshot, type AssetOverride } from './snapshot.js';
+import { buildSnapshot, type InventoryDelta, type InventorySnapshot, type AssetOverride } from './snapshot.js';
 
 /** How far a name or identity from each source is trusted (0..1): a device's own statement above a third party's. */
 export const NAME_CONFIDENCE: Readonly<Record<NameSource, number>> = {
@@ -66,6 +66,8 @@ export class Inventory {
   private readonly cacheIp = new Int32Array(FRAME_CACHE_SIZE);
   private readonly cacheUntil = new Float64Array(FRAME_CACHE_SIZE);
   private readonly pendingNames = new Map<string, { name: string; source: NameSource; ev: Evidence }[]>();
+  /** Open flows' edge fingerprints at the last committed delta (snapshot.ts). */
+  liveSeen = new Map<string, number>();
 
   constructor(options: InventoryOptions) {
     this.assets = new AssetTable(options.maxAssets);
@@ -220,6 +222,11 @@ export class Inventory {
   /** The inventory as records; `active` flows (still open) count in their edges without being consumed. */
   snapshot(active: Iterable<FlowRecord> = []): InventorySnapshot {
     return buildSnapshot(this, active);
+  }
+
+  /** The records changed since the last delta's `commit()` (all of them the first time), for the store's flush. */
+  delta(active: Iterable<FlowRecord> = []): InventoryDelta {
+    return buildSnapshot(this, active, true);
   }
 
   /** Adds a flow to an edge table (this one, or the snapshot's scratch copy for live flows). */

@@ -4,7 +4,7 @@ import type { Access } from '../protocols/operation.js';
 import type { FlowRecord } from '../flow/flow.js';
 import { classifyAddress } from './address-class.js';
 import { GATEWAY_MAC_MIN_IPS, type Asset, type ValueSeen } from './assets.js';
-import { EdgeTable, type EdgeView } from './connections.js';
+import { EdgeTable, TRANSPORTS, type EdgeTransport, type EdgeView } from './connections.js';
 import type { Inventory } from './inventory.js';
 import { macVendor } from './mac-vendor.js';
 import { defaultCriticality, inferRoles, purdueLevel, type Criticality, type ProtocolUse, type RoleJudgement } from './roles.js';
@@ -117,6 +117,20 @@ export interface InventorySnapshot {
   /** Edges, generated on demand (a map may hold 500,000: stream them). */
   connections(): IterableIterator<ConnectionRecord>;
   readonly summary: InventorySummary;
+  /** One asset's record by id, or null (another pipeline's view of the same device, to merge with). */
+  asset(id: string): AssetRecord | null;
+  /** One edge's record by its key (`client|server|protocol|transport|port`), or null. */
+  connection(key: string): ConnectionRecord | null;
+}
+
+/**
+ * The records changed since the last `commit()`: `assets()` and `connections()` yield only those (the summary still
+ * covers everything). An asset counts as changed when it did, or when an edge it is an end of did (its roles and
+ * protocols come from the map); an edge, when it did, when its open flows moved, or when an end changed asset.
+ */
+export interface InventoryDelta extends InventorySnapshot {
+  /** Clears the change marks: call it once the records are written. */
+  commit(): void;
 }
 
 const MAX_EVIDENCE_PER_ASSET = 64;
@@ -148,13 +162,32 @@ interface Judgement {
   zones: string[];
 }
 
-export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>): InventorySnapshot {
+export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>, delta = false): InventoryDelta {
   const table = inv.assets;
   // Open flows count in a scratch table, so the snapshot never changes what the inventory holds.
   const live = new EdgeTable(Number.MAX_SAFE_INTEGER);
   for (const f of active) inv.addFlow(f, live);
   const liveOf = new Map<string, EdgeView>();
-  for (const v of live.views()) liveOf.set(edgeKey(v), v);
+  // Open flows' edges are rebuilt each time: one changed when its counts moved since the last commit.
+  const liveSeen = new Map<string, number>();
+  const liveChanged = new Set<string>();
+  for (const v of live.views()) {
+    const k = edgeKey(v);
+    liveOf.set(k, v);
+    if (!delta) continue;
+    const fingerprint = v.flows + v.packetsToServer + v.packetsToClient + v.bytesToServer + v.bytesToClient + v.last;
+    liveSeen.set(k, fingerprint);
+    if (inv.liveSeen.get(k) !== fingerprint) liveChanged.add(k);
+  }
+  // An edge whose open flows left it (a flow's protocol got decided: it now counts under another edge) changed too.
+  if (delta) for (const k of inv.liveSeen.keys()) if (!liveSeen.has(k)) liveChanged.add(k);
+  // A table edge carries its own mark; an open flow's (in the scratch table, always marked) is judged by its counts.
+  const edgeChanged = (v: EdgeView, open = false): boolean =>
+    (v.changed && !open) ||
+    table.reboundOverflow ||
+    (table.rebound.size > 0 && (table.rebound.has(v.client) || table.rebound.has(v.server))) ||
+    (liveChanged.size > 0 && liveChanged.has(edgeKey(v)));
+  const touched = new Set<Asset>();
 
   const assetOfIp = (ip: string): Asset | undefined => {
     const a = table.byIp.get(ip);
@@ -165,10 +198,14 @@ export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>): Inv
   const served = new Map<Asset, Map<string, Usage>>();
   const used = new Map<Asset, Map<string, Usage>>();
   let edgeCount = 0;
-  const visit = (v: EdgeView) => {
+  const visit = (v: EdgeView, changed: boolean) => {
     edgeCount++;
     const c = assetOfIp(v.client);
     const s = assetOfIp(v.server);
+    if (changed) {
+      if (c !== undefined) touched.add(c);
+      if (s !== undefined) touched.add(s);
+    }
     const industrial = inv.industrial.has(v.protocol);
     if (c !== undefined) {
       const u = usageOf(used, c, v.protocol, industrial);
@@ -184,8 +221,8 @@ export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>): Inv
       for (const op of v.operations) u.ops[op.access] = (u.ops[op.access] ?? 0) + op.count;
     }
   };
-  for (const v of inv.edges.views()) visit(v);
-  for (const v of live.views()) if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) < 0) visit(v);
+  for (const v of inv.edges.views()) visit(v, delta && edgeChanged(v));
+  for (const v of live.views()) if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) < 0) visit(v, delta && edgeChanged(v, true));
 
   const ordered = [...table.assets.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const judged = new Map<Asset, Judgement>();
@@ -203,7 +240,10 @@ export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>): Inv
     for (const z of j.zones) zones.set(z, (zones.get(z) ?? 0) + 1);
   }
   function* assets(): IterableIterator<AssetRecord> {
-    for (const a of ordered) if (a.mergedInto === null) yield assetRecord(inv, a, judged.get(a)!, served.get(a), used.get(a));
+    for (const a of ordered) {
+      if (a.mergedInto !== null || (delta && !a.changed && !touched.has(a))) continue;
+      yield assetRecord(inv, a, judged.get(a)!, served.get(a), used.get(a));
+    }
   }
 
   // Endpoints repeat across edges: classify each address once per snapshot.
@@ -218,13 +258,35 @@ export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>): Inv
     return e;
   };
   function* connections(): IterableIterator<ConnectionRecord> {
-    for (const v of inv.edges.views()) yield connectionRecord(v, liveOf.get(edgeKey(v)), endpoint);
-    for (const v of live.views()) if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) < 0) yield connectionRecord(v, undefined, endpoint);
+    for (const v of inv.edges.views()) if (!delta || edgeChanged(v)) yield connectionRecord(v, liveOf.get(edgeKey(v)), endpoint);
+    for (const v of live.views()) {
+      if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) >= 0) continue;
+      if (!delta || edgeChanged(v, true)) yield connectionRecord(v, undefined, endpoint);
+    }
   }
 
   return {
     assets,
     connections,
+    asset(id: string): AssetRecord | null {
+      const a = table.assets.get(id);
+      const j = a === undefined ? undefined : judged.get(a);
+      return a === undefined || j === undefined || a.mergedInto !== null ? null : assetRecord(inv, a, j, served.get(a), used.get(a));
+    },
+    connection(key: string): ConnectionRecord | null {
+      const [client, server, protocol, transport, port] = key.split('|');
+      if (port === undefined || !(TRANSPORTS as readonly string[]).includes(transport)) return null;
+      const e = inv.edges.find(client, server, protocol, transport as EdgeTransport, Number(port));
+      const extra = liveOf.get(key);
+      if (e >= 0) return connectionRecord(inv.edges.view(e), extra, endpoint);
+      return extra === undefined ? null : connectionRecord(extra, undefined, endpoint);
+    },
+    commit(): void {
+      if (!delta) return;
+      table.clearChanges();
+      inv.edges.clearChanges();
+      inv.liveSeen = liveSeen;
+    },
     summary: {
       assets: ordered.length,
       connections: edgeCount,

@@ -5,6 +5,7 @@ import type { AssetHintEvent, TransactionEvent } from '../protocols/operation.js
 import type { ProtocolEventSink } from '../flow/flow-table.js';
 import type { LinkDiscovery } from '../protocols/link-discovery/types.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { DetectionEngine } from '../detect/engine.js';
 import { DetailFilter, type DetailOptions, type RepeatSummaryRecord, type TransactionRecord } from './detail.js';
 
 export interface EventRecordBase {
@@ -44,6 +45,7 @@ export class EventRouter implements ProtocolEventSink {
     private readonly output: EventOutput | null,
     detail: DetailOptions = {},
     private readonly inventory: Inventory | null = null,
+    private readonly detection: DetectionEngine | null = null,
   ) {
     this.filter = new DetailFilter(detail, (rec) => {
       this.countersOf(rec.protocol).exported++;
@@ -60,10 +62,12 @@ export class EventRouter implements ProtocolEventSink {
       const outcome = (event as TransactionEvent).outcome;
       c.byOutcome[outcome] = (c.byOutcome[outcome] ?? 0) + 1;
       this.inventory?.observeTransaction(record as TransactionRecord, flow);
+      this.detection?.transaction(record as TransactionRecord);
       this.filter.offer(record as TransactionRecord);
     } else if (event.type === 'asset_hint') {
       c.hints++;
       this.inventory?.observeHint(record as HintRecord);
+      this.detection?.hint(record as HintRecord);
       this.output?.hint(record as HintRecord);
     }
   }

@@ -14,6 +14,8 @@ import { macString } from '../decode/format.js';
 import { parseLldp } from '../protocols/link-discovery/lldp.js';
 import { parseCdp } from '../protocols/link-discovery/cdp.js';
 import type { FlowRecord } from '../flow/flow.js';
+import { ipv4String } from '../common/ip.js';
+import { DetectionEngine, type DetectionOptions } from '../detect/engine.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
@@ -25,6 +27,8 @@ export interface PipelineOptions {
   detail?: DetailOptions;
   /** Inventory caps and overrides, or null for none (decode and protocol benchmarks). Default: an inventory. */
   inventory?: Omit<InventoryOptions, 'registry'> | null;
+  /** Detections to run, or null for none. Default: every built-in detection. */
+  detection?: DetectionOptions | null;
 }
 
 const ETHERTYPE_LLDP = 0x88cc;
@@ -43,6 +47,7 @@ export class Pipeline implements FrameHandler {
   readonly events: EventRouter;
   readonly errorSamples: string[] = [];
   readonly inventory: Inventory | null;
+  readonly detection: DetectionEngine | null;
 
   frames = 0;
   capturedBytes = 0;
@@ -61,14 +66,16 @@ export class Pipeline implements FrameHandler {
     this.decoder = new Decoder(this.anomalies, options.decoder);
     const registry = options.registry ?? defaultRegistry;
     const inventory = (this.inventory = options.inventory === null ? null : new Inventory({ ...options.inventory, registry }));
-    this.events = new EventRouter(options.events ?? null, options.detail, inventory);
+    const detection = (this.detection = options.detection === null ? null : new DetectionEngine(registry, options.detection));
+    this.events = new EventRouter(options.events ?? null, options.detail, inventory, detection);
     const user = options.flowListener;
     const listener =
-      inventory === null
+      inventory === null && detection === null
         ? user
         : {
             onFlowEnd(r: FlowRecord) {
-              inventory.observeFlowEnd(r);
+              inventory?.observeFlowEnd(r);
+              detection?.flowEnd(r);
               user?.onFlowEnd(r);
             },
           };
@@ -88,7 +95,12 @@ export class Pipeline implements FrameHandler {
       if (l3 === L3.IPV4 || l3 === L3.IPV6) {
         this.inventory?.observeFrame(pkt);
         this.flows.process(pkt);
-      } else if (l3 === L3.ARP) this.inventory?.observeArp(pkt);
+      } else if (l3 === L3.ARP) {
+        this.inventory?.observeArp(pkt);
+        if (this.detection !== null && pkt.arpSenderMacOff >= 0 && (pkt.arpOp === 1 || pkt.arpOp === 2)) {
+          this.detection.arp({ ts: pkt.ts, op: pkt.arpOp === 2 ? 'reply' : 'request', senderMac: macString(pkt.buf, pkt.arpSenderMacOff), senderIp: ipv4String(pkt.arpSenderIp), targetIp: ipv4String(pkt.arpTargetIp) });
+        }
+      }
       else if (pkt.etherType === ETHERTYPE_LLDP || (pkt.snapOui === SNAP_OUI_CISCO && pkt.snapPid === SNAP_PID_CDP)) this.linkDiscovery(pkt);
     } catch (err) {
       this.anomalies.add(PIPELINE_ANOMALIES.codes.internal_error);
@@ -110,9 +122,25 @@ export class Pipeline implements FrameHandler {
   /** The inventory now, with the flows still open counted in their edges. */
   inventorySnapshot() {
     if (this.inventory === null) return null;
+    return this.inventory.snapshot(this.activeFlows());
+  }
+
+  /** The inventory's asset id of an address, or null (alerts name their assets with it). */
+  assetIdOf(ip: string): string | null {
+    const a = this.inventory?.assets.byIp.get(ip);
+    return a === undefined ? null : this.inventory!.assets.resolve(a).id;
+  }
+
+  /** The inventory records changed since the last delta was committed (the store's flush). */
+  inventoryDelta() {
+    if (this.inventory === null) return null;
+    return this.inventory.delta(this.activeFlows());
+  }
+
+  private activeFlows(): FlowRecord[] {
     const active: FlowRecord[] = [];
     for (const f of this.flows.flows()) active.push(f.record('active', f.protocol ?? (f.transport === 'tcp' || f.transport === 'udp' ? 'undecided' : null)));
-    return this.inventory.snapshot(active);
+    return active;
   }
 
   private tick(sec: number, ts: number): void {
@@ -141,6 +169,7 @@ export class Pipeline implements FrameHandler {
       this.decoder.expire(sec);
       this.flows.expire(sec);
       this.events.expire(sec);
+      this.detection?.expire(sec);
     }
   }
 

@@ -3,6 +3,7 @@
 import { linkTypeName } from '../common/link-types.js';
 import type { Pipeline } from './pipeline.js';
 import type { InventorySummary } from '../inventory/snapshot.js';
+import type { DetectionCounters } from '../detect/engine.js';
 
 export interface InputReport {
   path: string;
@@ -35,6 +36,8 @@ export interface Summary {
   protocols: Record<string, unknown>;
   /** Assets and connections (docs/inventory.md); null when the pipeline ran without an inventory. */
   inventory: InventorySummary | null;
+  /** Detection counters and alerts per severity (docs/detection.md); null without detections. */
+  detection: (DetectionCounters & { by_severity: Record<string, number> }) | null;
   anomalies: Record<string, number>;
   anomaly_total: number;
   internal_errors: string[];
@@ -98,9 +101,10 @@ export function buildSummary(
     },
     protocols: pipeline.events.toJSON(),
     inventory,
+    detection: pipeline.detection === null ? null : { ...pipeline.detection.counters(), by_severity: pipeline.detection.alerts.bySeverity() },
     anomalies: pipeline.anomalies.toJSON(),
     anomaly_total: pipeline.anomalies.total,
-    internal_errors: pipeline.errorSamples,
+    internal_errors: [...pipeline.errorSamples, ...(pipeline.detection?.errorSamples ?? [])],
     processing_seconds: round6(processingSeconds),
     throughput: {
       mb_per_s: round3(fileBytes / 1e6 / seconds),

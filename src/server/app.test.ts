@@ -48,7 +48,7 @@ test('login sets a strict HttpOnly cookie; wrong passwords and unknown users get
   assert.equal(ok.raw?.httpOnly, true);
   assert.equal(ok.raw?.sameSite, 'Strict');
   const me = await app.inject({ url: '/api/me', headers: { cookie: ok.cookie } });
-  assert.deepEqual(me.json(), { name: 'admin', role: 'admin' });
+  assert.deepEqual(me.json(), { name: 'admin', role: 'admin', csrf_token: ok.csrf });
   assert.deepEqual(auth.listAudit(10).map((a) => a.action), ['auth.login', 'auth.login_failed', 'auth.login_failed', 'user.create']);
 });
 

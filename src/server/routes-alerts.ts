@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
 import { ERROR_RESPONSES, RECORD_SCHEMA, guard, type AuditFn } from './routes-data.js';
-import { BUILTIN_DETECTIONS } from '../detect/catalog.js';
+import { DETECTION_CATALOG } from '../detect/catalog.js';
 import { ATTACK_NOTICE, ATTACK_VERSION, tacticsOf, technique } from '../detect/attack/index.js';
 
 const record = RECORD_SCHEMA;
@@ -20,7 +20,7 @@ const FILTER = {
 
 /** The detection catalogue as the console shows it: each detection with its techniques named and its playbook. */
 function detectionCatalog() {
-  return BUILTIN_DETECTIONS.map((d) => ({
+  return DETECTION_CATALOG.map((d) => ({
     id: d.id,
     title: d.title,
     kind: d.kind,

@@ -1,14 +1,20 @@
-// The sensor of `lantern serve`: one long-lived pipeline (so the inventory accumulates across inputs, as in a live
-// capture) fed by capture files one at a time, its events written to the store in batches, and its inventory and
-// counters written to the store after each input and on a timer.
+// The sensor of `lantern serve`: one long-lived pipeline (so the inventory accumulates across inputs) fed by capture
+// files one at a time, and one pipeline per live interface (its own capture clock); their events written to the store
+// in batches, and what changed in their inventories (merged where two pipelines saw the same asset or edge) and the
+// counters written after each input and on a timer (docs/decisions/0009-live-capture-in-serve.md).
 import { readCaptureFile, type CaptureResult } from '../capture/open-capture.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { StoreBatchWriter } from '../store/batch-writer.js';
+import { toStoreAlert } from '../detect/alerts.js';
 import type { Store } from '../store/store.js';
+import type { AssetRecord, ConnectionRecord, InventoryDelta } from '../inventory/snapshot.js';
 import { lanternVersion } from '../cli/version.js';
 import { EventEmitter } from 'node:events';
+import { connectionKey } from '../store/sqlite.js';
+import { LiveSource, type LiveSourceHealth, type LiveSourceOptions } from './live-source.js';
+import { mergeAssetRecords, mergeConnectionRecords } from './inventory-merge.js';
 
 /** What the sensor tells the WebSocket stream after each write to the store. */
 export interface SensorUpdate {
@@ -20,19 +26,37 @@ export interface SensorUpdate {
   /** Ids of assets first written by this update (at most 1,000; `more_assets` counts the rest). */
   new_assets: string[];
   more_assets: number;
+  /** Ids of alerts first written by this update (at most 1,000; `more_alerts` counts the rest). */
+  new_alerts: string[];
+  more_alerts: number;
   protocols: Record<string, unknown>;
+  /** The live interfaces' health (absent when there is none). */
+  live?: LiveSourceHealth[];
+}
+
+/** What one flush wrote: records rewritten because they changed (the rest of the inventory was left alone). */
+export interface FlushReport {
+  assets: number;
+  connections: number;
 }
 
 const MAX_NEW_ASSETS_LISTED = 1000;
+/**
+ * The sensor shares its thread with the API: a file is read in slices of this size between which requests are
+ * answered, and events are written in transactions of EVENT_BATCH (bench/api.ts on a 10 M-event store: batches of
+ * 5,000 held each request up to ~0.9 s at p99, batches of 1,000 ~0.2 s, for 15% less ingest).
+ */
+const READ_SLICE_BYTES = 4 * 1024 * 1024;
+const EVENT_BATCH = 1000;
 
 const RECORD_BATCH = 2000;
 
-/** Writes `records` in batches through `put`; returns how many were written. */
-function inBatches<T>(records: Iterable<T>, put: (batch: T[]) => { written: number }): number {
+/** Writes `records` in batches through `put` (each merged first by `merge`); returns how many were written. */
+function inBatches<T>(records: Iterable<T>, merge: (r: T) => T, put: (batch: T[]) => { written: number }): number {
   let batch: T[] = [];
   let written = 0;
   for (const r of records) {
-    batch.push(r);
+    batch.push(merge(r));
     if (batch.length >= RECORD_BATCH) {
       written += put(batch).written;
       batch = [];
@@ -56,14 +80,34 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly started = process.hrtime.bigint();
   private readonly known = new Set<string>();
+  private readonly live: LiveSource[] = [];
+  private readonly detail: DetailOptions | undefined;
 
   constructor(
     private readonly store: Store,
     options: { detail?: DetailOptions } = {},
   ) {
     super();
-    this.writer = new StoreBatchWriter(store);
+    this.writer = new StoreBatchWriter(store, EVENT_BATCH);
+    this.detail = options.detail;
     this.pipeline = new Pipeline({ events: this.writer, detail: options.detail });
+  }
+
+  /** Starts capturing on an interface, beside the files; failures are told through `log` and the health. */
+  addInterface(opts: Omit<LiveSourceOptions, 'detail'>): LiveSource {
+    const source = new LiveSource(this.writer, { detail: this.detail, ...opts });
+    this.live.push(source);
+    return source;
+  }
+
+  /** The live interfaces' health. */
+  liveHealth(): LiveSourceHealth[] {
+    return this.live.map((l) => ({ ...l.refresh() }));
+  }
+
+  /** Stops every live capture (their open flows end into the inventory); flush afterwards. */
+  async stopLive(): Promise<void> {
+    await Promise.all(this.live.map((l) => l.stop()));
   }
 
   /** Reads one capture file into the pipeline (inputs run one after another), then writes the inventory. */
@@ -73,7 +117,7 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
       const before = this.pipeline.frames;
       let result: CaptureResult;
       try {
-        result = await readCaptureFile(path, this.pipeline, this.pipeline.anomalies);
+        result = await readCaptureFile(path, this.pipeline, this.pipeline.anomalies, { yieldEveryBytes: READ_SLICE_BYTES });
       } finally {
         this.writer.flush();
       }
@@ -92,27 +136,60 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
     return buildSummary(this.pipeline, this.inputs, Number(process.hrtime.bigint() - this.started) / 1e9, lanternVersion(), snap?.summary ?? null);
   }
 
-  /** Writes pending events, the inventory (open flows included) and the counters to the store. */
-  flush(): { assets: number; connections: number } {
+  /**
+   * Writes pending events, what changed in each pipeline's inventory since the last flush (open flows included) and
+   * the counters to the store. An asset or edge another pipeline also holds is written merged with its record there.
+   */
+  flush(): FlushReport {
     this.writer.flush();
-    const snap = this.pipeline.inventorySnapshot();
-    if (snap === null) return { assets: 0, connections: 0 };
+    const pipelines = [this.pipeline, ...this.live.map((l) => l.pipeline)];
+    const deltas: InventoryDelta[] = [];
+    for (const p of pipelines) {
+      const d = p.inventoryDelta();
+      if (d !== null) deltas.push(d);
+    }
     const fresh: string[] = [];
     let more = 0;
-    const assets = inBatches(snap.assets(), (b) => {
-      for (const a of b) {
-        if (this.known.has(a.id)) continue;
-        this.known.add(a.id);
-        if (fresh.length < MAX_NEW_ASSETS_LISTED) fresh.push(a.id);
-        else more++;
+    let assets = 0;
+    let connections = 0;
+    for (const d of deltas) {
+      const others = deltas.filter((o) => o !== d);
+      const mergeAsset = others.length === 0 ? (r: AssetRecord) => r : (r: AssetRecord) => mergeAssetRecords([r, ...others.map((o) => o.asset(r.id)).filter((x) => x !== null)]);
+      const mergeConnection =
+        others.length === 0 ? (r: ConnectionRecord) => r : (r: ConnectionRecord) => mergeConnectionRecords([r, ...others.map((o) => o.connection(connectionKey(r))).filter((x) => x !== null)]);
+      assets += inBatches(d.assets(), mergeAsset, (b) => {
+        for (const a of b) {
+          if (this.known.has(a.id)) continue;
+          this.known.add(a.id);
+          if (fresh.length < MAX_NEW_ASSETS_LISTED) fresh.push(a.id);
+          else more++;
+        }
+        return this.store.putAssets(b);
+      });
+      connections += inBatches(d.connections(), mergeConnection, (b) => this.store.putConnections(b));
+    }
+    // Alerts changed since the last flush, from every pipeline: new ones start the workflow, known ones keep it.
+    const newAlerts: string[] = [];
+    for (const p of pipelines) {
+      const changed = p.detection?.alerts.takeChanged((ip) => p.assetIdOf(ip)) ?? [];
+      for (let i = 0; i < changed.length; i += RECORD_BATCH) newAlerts.push(...this.store.upsertAlerts(changed.slice(i, i + RECORD_BATCH).map(toStoreAlert)));
+    }
+    // Marks are cleared only once every pipeline's records are in: a failed write leaves them for the next flush.
+    for (const d of deltas) d.commit();
+    const files = deltas.length > 0 && this.pipeline.inventory !== null ? deltas[0].summary : null;
+    const summary: Summary & { live?: LiveSourceHealth[] } = buildSummary(this.pipeline, this.inputs, Number(process.hrtime.bigint() - this.started) / 1e9, lanternVersion(), files);
+    let frames = summary.frames;
+    let anomalies = summary.anomaly_total;
+    if (this.live.length > 0) {
+      summary.live = this.liveHealth();
+      for (const l of summary.live) {
+        frames += l.frames;
+        anomalies += l.anomalies;
       }
-      return this.store.putAssets(b);
-    });
-    const connections = inBatches(snap.connections(), (b) => this.store.putConnections(b));
-    const summary = buildSummary(this.pipeline, this.inputs, Number(process.hrtime.bigint() - this.started) / 1e9, lanternVersion(), snap.summary);
+    }
     const ts = Date.now() / 1000;
     this.store.putCounters(ts, summary);
-    this.emit('update', { ts, frames: summary.frames, anomalies: summary.anomaly_total, assets, connections, new_assets: fresh, more_assets: more, protocols: summary.protocols });
+    this.emit('update', { ts, frames, anomalies, assets, connections, new_assets: fresh, more_assets: more, new_alerts: newAlerts.slice(0, MAX_NEW_ASSETS_LISTED), more_alerts: Math.max(0, newAlerts.length - MAX_NEW_ASSETS_LISTED), protocols: summary.protocols, ...(summary.live ? { live: summary.live } : {}) });
     return { assets, connections };
   }
 
