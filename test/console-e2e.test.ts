@@ -143,6 +143,9 @@ test('console: dashboard shows the plant', { skip }, async () => {
   await until('7 assets on the dashboard', async () => ((await page.locator('.kpis').textContent()) ?? '').includes('7assets'));
   await page.getByRole('img', { name: /Protocol events over capture time/ }).waitFor();
   for (const p of ['modbus', 's7comm', 'dnp3', 'opcua']) await page.getByRole('region', { name: 'Protocols in use' }).getByRole('link', { name: p }).waitFor();
+  // The demo's attacks: open alerts by severity, and the attacked PLCs among the riskiest assets.
+  await page.getByRole('region', { name: 'Open alerts by severity' }).getByText('critical').waitFor();
+  await page.getByRole('region', { name: 'Riskiest assets' }).getByRole('link', { name: /CPU 315-2 PN\/DP/ }).waitFor();
   await page.getByRole('region', { name: 'Sensor health' }).getByText('1,163 (').waitFor();
   await shot('dashboard');
   await accessibility('dashboard');
@@ -201,24 +204,18 @@ test('console: event search', { skip }, async () => {
   await accessibility('events');
 });
 
-test('console: an alert is worked from the list to resolution', { skip }, async () => {
-  const plc = store.listAssets({ filter: { text: 'CPU 315' }, limit: 1 }).items[0];
-  store.putAlert({
-    id: 'e2e-1',
-    detection: 's7.program_download',
-    severity: 'critical',
-    status: 'new',
-    title: 'Program download to CPU 315-2 PN/DP',
-    assets: [plc.id],
-    first_seen: plc.first_seen,
-    last_seen: plc.last_seen,
-    count: 1,
-    assignee: null,
-    details: { operation: 'download_block' },
-  });
+test('console: an alert raised by the detections is explained and worked from the queue to resolution', { skip }, async () => {
+  const title = 'Program download to 10.10.1.22 from 10.10.9.66 (s7comm)';
+  const id = store.listAlerts({ detection: 'behavior.program_download' }).items[0]?.id;
+  assert.ok(id, 'the demo upload raised a program-download alert');
   await open('/alerts', 'Alerts');
-  await page.getByRole('grid', { name: 'Alerts' }).getByText('Program download to CPU 315-2 PN/DP').click();
-  await page.getByRole('heading', { level: 1, name: 'Program download to CPU 315-2 PN/DP' }).waitFor();
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(title).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  const meaning = page.getByRole('region', { name: 'What it means' });
+  await meaning.getByText('T0843 Program Download').waitFor();
+  await meaning.getByText(/Lateral Movement/).first().waitFor();
+  await page.getByRole('region', { name: 'Playbook' }).getByText(/wrote program blocks/).waitFor();
+  await page.getByRole('region', { name: 'Evidence' }).getByRole('cell', { name: 'request_download' }).waitFor();
   await page.getByRole('button', { name: 'Assign to me' }).click();
   await page.getByText('Assigned to you').waitFor();
   await page.getByRole('combobox', { name: /^Status/ }).selectOption('investigating');
@@ -230,10 +227,10 @@ test('console: an alert is worked from the list to resolution', { skip }, async 
   await accessibility('alert');
   await page.getByRole('combobox', { name: /^Status/ }).selectOption('resolved');
   await page.getByText('Status: resolved').waitFor();
-  const a = store.getAlert('e2e-1')!;
+  const a = store.getAlert(id)!;
   assert.equal(a.status, 'resolved');
   assert.equal(a.assignee, 'admin');
-  assert.equal(store.listAlertComments('e2e-1').length, 1);
+  assert.equal(store.listAlertComments(id).length, 1);
   await open('/', 'Dashboard');
   await page.getByRole('region', { name: 'Alerts by status' }).getByText('resolved').waitFor();
 });

@@ -200,7 +200,7 @@ test('demo plant: every attack step raises an alert of its technique, on its hos
   for (const s of a.steps) {
     const hosts = new Set([s.src, ...(Array.isArray(s.dst) ? s.dst : [s.dst])]);
     const hit = alerts.find(
-      (al) => al.techniques.includes(s.technique) && [al.src?.ip, al.dst?.ip, al.facts.mac, al.facts.new_mac].some((h) => typeof h === 'string' && hosts.has(h)) && al.first_seen >= s.start_ts - SLACK_SEC && al.first_seen <= s.start_ts + 60,
+      (al) => al.techniques.includes(s.technique) && [al.src?.ip, al.dst?.ip, al.facts.intruder_mac].some((h) => typeof h === 'string' && hosts.has(h)) && al.first_seen >= s.start_ts - SLACK_SEC && al.first_seen <= s.start_ts + 60,
     );
     assert.ok(hit, `step ${s.id} (${s.technique}): no alert; alerts: ${alerts.map((x) => `${x.detection} ${x.techniques.join(',')} ${x.src?.ip}->${x.dst?.ip} @${x.first_seen}`).join('; ')}`);
   }

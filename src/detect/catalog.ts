@@ -16,6 +16,14 @@ import { portScan } from './behaviors/port-scan.js';
 import { bruteForceIo } from './behaviors/brute-force-io.js';
 import { denialOfService } from './behaviors/denial-of-service.js';
 import { spoofedReporting } from './behaviors/spoofed-reporting.js';
+import { adversaryInTheMiddle } from './behaviors/adversary-in-the-middle.js';
+import { remoteServicesToControllerZone } from './behaviors/remote-services.js';
+import { externalRemoteServices } from './behaviors/external-remote-services.js';
+import { controllerExternal } from './behaviors/controller-external.js';
+import { controllerInternetAccessible } from './behaviors/controller-internet-accessible.js';
+import { bindingChange } from './configuration/binding-change.js';
+import { firmwareChange } from './configuration/firmware-change.js';
+import { identityChange } from './configuration/identity-change.js';
 import { Baseline, modelingDetections } from './modeling/index.js';
 import { indicatorDetection, indicatorMatchInfo } from './indicators/indicator-match.js';
 import type { IndicatorSet } from './indicators/indicator-set.js';
@@ -35,6 +43,14 @@ const BEHAVIORS: readonly Detection[] = [
   bruteForceIo,
   denialOfService,
   spoofedReporting,
+  adversaryInTheMiddle,
+  remoteServicesToControllerZone,
+  externalRemoteServices,
+  controllerExternal,
+  controllerInternetAccessible,
+  bindingChange,
+  firmwareChange,
+  identityChange,
 ];
 
 export interface CatalogOptions {

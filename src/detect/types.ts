@@ -65,6 +65,8 @@ export interface ArpObservation {
   readonly senderMac: string;
   readonly senderIp: string;
   readonly targetIp: string;
+  /** Outer VLAN id (0 untagged): one address may live on several VLANs of a trunk. */
+  readonly vlan?: number;
 }
 
 export interface DetectContext {

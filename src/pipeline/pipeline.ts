@@ -98,7 +98,7 @@ export class Pipeline implements FrameHandler {
       } else if (l3 === L3.ARP) {
         this.inventory?.observeArp(pkt);
         if (this.detection !== null && pkt.arpSenderMacOff >= 0 && (pkt.arpOp === 1 || pkt.arpOp === 2)) {
-          this.detection.arp({ ts: pkt.ts, op: pkt.arpOp === 2 ? 'reply' : 'request', senderMac: macString(pkt.buf, pkt.arpSenderMacOff), senderIp: ipv4String(pkt.arpSenderIp), targetIp: ipv4String(pkt.arpTargetIp) });
+          this.detection.arp({ ts: pkt.ts, op: pkt.arpOp === 2 ? 'reply' : 'request', senderMac: macString(pkt.buf, pkt.arpSenderMacOff), senderIp: ipv4String(pkt.arpSenderIp), targetIp: ipv4String(pkt.arpTargetIp), vlan: pkt.vlanOuter });
         }
       }
       else if (pkt.etherType === ETHERTYPE_LLDP || (pkt.snapOui === SNAP_OUI_CISCO && pkt.snapPid === SNAP_PID_CDP)) this.linkDiscovery(pkt);
