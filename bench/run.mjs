@@ -166,6 +166,31 @@ async function main() {
     process.stderr.write(`bench: warning: lantern counted ${summary.frames} frames, the capture holds ${info.frames}\n`);
   }
 
+  // The cost of the detections: the same run without them (issue 6 asks for at most 20 % less throughput).
+  if (lanternOk) {
+    const noDetectDir = join(work, 'export-no-detect');
+    process.stdout.write(`Running: node bin/lantern.js analyze ${path} --export ${noDetectDir} --no-detect\n`);
+    const nd = await measure(process.execPath, [join(ROOT, 'bin/lantern.js'), 'analyze', path, '--export', noDetectDir, '--no-detect'], join(work, 'lantern-no-detect.log'));
+    let alerts = null;
+    try {
+      alerts = JSON.parse(readFileSync(join(exportDir, 'summary.json'), 'utf8')).detection;
+    } catch {
+      alerts = null;
+    }
+    results.detection = {
+      with_seconds: lr.wallSeconds,
+      without_seconds: nd.wallSeconds,
+      with_mb_per_s: rate(info.bytes / 1e6, lr.wallSeconds),
+      without_mb_per_s: rate(info.bytes / 1e6, nd.wallSeconds),
+      throughput_ratio: nd.wallSeconds / lr.wallSeconds,
+      without_peak_rss_bytes: nd.peakRssBytes,
+      summary: alerts,
+    };
+    process.stdout.write(
+      `Detections: ${fmt(rate(info.bytes / 1e6, lr.wallSeconds))} MB/s with, ${fmt(rate(info.bytes / 1e6, nd.wallSeconds))} MB/s without (${fmt(100 * (nd.wallSeconds / lr.wallSeconds), 0)} % of the throughput kept); ${alerts ? `${alerts.detections} detections, ${alerts.findings} findings, ${alerts.alerts} alerts` : ''}\n`,
+    );
+  }
+
   const tsharkVersion = withTshark ? commandVersion('tshark', ['--version']) : null;
   if (!withTshark) process.stdout.write('tshark: skipped (--no-tshark)\n');
   else if (tsharkVersion === null) process.stdout.write('tshark: not installed; measuring Lantern alone (apt-get install tshark)\n');

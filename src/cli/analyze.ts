@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   intel?: string[];
   /** Learning window of the modeling detections (capture seconds). */
   learn?: number;
+  /** False: no detections. */
+  detect?: boolean;
 }
 
 export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
@@ -61,7 +63,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       return 2;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides }, detection: { learnSeconds: opts.learn, indicators } });
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides }, detection: opts.detect === false ? null : { learnSeconds: opts.learn, indicators } });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.

@@ -72,7 +72,7 @@ class AlertState {
     }
     if (f.title !== undefined) this.title = f.title;
     if (f.severity !== undefined && ALERT_SEVERITIES.indexOf(f.severity) > ALERT_SEVERITIES.indexOf(this.severity)) this.severity = f.severity;
-    if (f.facts !== undefined) this.facts = { ...this.facts, ...f.facts };
+    if (f.facts !== undefined) Object.assign(this.facts, f.facts);
   }
 }
 

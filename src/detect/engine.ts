@@ -29,10 +29,22 @@ export interface DetectionCounters {
   failed: number;
 }
 
+interface Running {
+  readonly detection: Detection;
+  readonly detector: Detector;
+  failed: boolean;
+}
+
 export class DetectionEngine implements DetectContext {
   readonly alerts: AlertTable;
   readonly errorSamples: string[] = [];
-  private readonly running: { detection: Detection; detector: Detector; failed: boolean }[];
+  private readonly running: Running[];
+  // Per callback, the detectors that have it: the hot path loops over these without closures or checks.
+  private readonly onTransaction: Running[];
+  private readonly onHint: Running[];
+  private readonly onFlowEnd: Running[];
+  private readonly onArp: Running[];
+  private readonly onExpire: Running[];
   private readonly industrialServers = new Set<string>();
   private failed = 0;
 
@@ -42,6 +54,11 @@ export class DetectionEngine implements DetectContext {
   ) {
     const off = new Set(options.disabled ?? []);
     this.running = (options.detections ?? builtinDetections(options)).filter((d) => !off.has(d.id)).map((detection) => ({ detection, detector: detection.create(), failed: false }));
+    this.onTransaction = this.running.filter((r) => r.detector.transaction !== undefined);
+    this.onHint = this.running.filter((r) => r.detector.hint !== undefined);
+    this.onFlowEnd = this.running.filter((r) => r.detector.flowEnd !== undefined);
+    this.onArp = this.running.filter((r) => r.detector.arp !== undefined);
+    this.onExpire = this.running.filter((r) => r.detector.expire !== undefined);
     this.alerts = new AlertTable(options.maxAlerts ?? DEFAULT_MAX_ALERTS);
   }
 
@@ -54,26 +71,63 @@ export class DetectionEngine implements DetectContext {
   }
 
   transaction(t: TransactionRecord): void {
-    if (t.origin === 'client' && t.outcome !== 'no_response' && this.registry.get(t.protocol)?.category === 'industrial' && this.industrialServers.size < MAX_INDUSTRIAL_SERVERS) {
+    if (t.origin === 'client' && t.outcome !== 'no_response' && this.industrialServers.size < MAX_INDUSTRIAL_SERVERS && !this.industrialServers.has(t.server.ip) && this.registry.get(t.protocol)?.category === 'industrial') {
       this.industrialServers.add(t.server.ip);
     }
-    for (const r of this.running) if (!r.failed && r.detector.transaction) this.call(r, () => r.detector.transaction!(t, this));
+    const list = this.onTransaction;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      if (r.failed) continue;
+      try {
+        r.detector.transaction!(t, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
   }
 
   hint(h: HintRecord): void {
-    for (const r of this.running) if (!r.failed && r.detector.hint) this.call(r, () => r.detector.hint!(h, this));
+    for (const r of this.onHint) {
+      if (r.failed) continue;
+      try {
+        r.detector.hint!(h, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
   }
 
   flowEnd(f: FlowRecord): void {
-    for (const r of this.running) if (!r.failed && r.detector.flowEnd) this.call(r, () => r.detector.flowEnd!(f, this));
+    for (const r of this.onFlowEnd) {
+      if (r.failed) continue;
+      try {
+        r.detector.flowEnd!(f, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
   }
 
   arp(a: ArpObservation): void {
-    for (const r of this.running) if (!r.failed && r.detector.arp) this.call(r, () => r.detector.arp!(a, this));
+    for (const r of this.onArp) {
+      if (r.failed) continue;
+      try {
+        r.detector.arp!(a, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
   }
 
   expire(nowSec: number): void {
-    for (const r of this.running) if (!r.failed && r.detector.expire) this.call(r, () => r.detector.expire!(nowSec, this));
+    for (const r of this.onExpire) {
+      if (r.failed) continue;
+      try {
+        r.detector.expire!(nowSec, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
   }
 
   counters(): DetectionCounters {
@@ -81,13 +135,10 @@ export class DetectionEngine implements DetectContext {
     return { detections: this.running.length, findings: c.findings, alerts: c.alerts, alerts_dropped: c.dropped, failed: this.failed };
   }
 
-  private call(r: { detection: Detection; failed: boolean }, f: () => void): void {
-    try {
-      f();
-    } catch (err) {
-      r.failed = true;
-      this.failed++;
-      if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(`${r.detection.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    }
+  /** A detection that throws is switched off for the rest of the run; the others go on. */
+  private fail(r: Running, err: unknown): void {
+    r.failed = true;
+    this.failed++;
+    if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(`${r.detection.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
