@@ -171,7 +171,7 @@ async function main() {
     const noDetectDir = join(work, 'export-no-detect');
     process.stdout.write(`Running: node bin/lantern.js analyze ${path} --export ${noDetectDir} --no-detect\n`);
     const nd = await measure(process.execPath, [join(ROOT, 'bin/lantern.js'), 'analyze', path, '--export', noDetectDir, '--no-detect'], join(work, 'lantern-no-detect.log'));
-    let alerts = null;
+    let alerts;
     try {
       alerts = JSON.parse(readFileSync(join(exportDir, 'summary.json'), 'utf8')).detection;
     } catch {
