@@ -284,6 +284,14 @@ async function main() {
     }
   }
 
+  // The console in headless Chromium on 50,000 assets and 100,000 alerts (needs /usr/bin/chromium and web/dist).
+  if (!quick) {
+    process.stdout.write('Running: the web console at scale (dist/bench/console.js)\n');
+    const cr = spawnSync(process.execPath, [join(ROOT, 'dist/bench/console.js')], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    results.console = cr.status === 0 ? cr.stdout.trim() : null;
+    if (cr.status !== 0) process.stderr.write(`bench: console run failed: ${cr.stderr}\n`);
+  }
+
   const widths = [9, 10, 12, 9, 13];
   const lines = ['', row(['', 'MB/s', 'frames/s', 'wall s', 'peak RSS MiB'], widths)];
   for (const [name, r] of [['lantern', results.lantern], ['tshark', results.tshark]]) {
@@ -313,6 +321,11 @@ async function main() {
     const { formatTable } = await import(join(ROOT, 'dist/bench/api.js'));
     lines.push('', formatTable(results.api).trimEnd());
   }
+  if (results.detection) {
+    const d = results.detection;
+    lines.push(`Detections: ${fmt(d.with_mb_per_s)} MB/s with, ${fmt(d.without_mb_per_s)} MB/s without (${fmt(100 * d.throughput_ratio, 0)} % of the throughput kept)${d.summary ? `; ${d.summary.detections} detections, ${fmt(d.summary.findings, 0)} findings, ${fmt(d.summary.alerts, 0)} alerts` : ''}`);
+  }
+  if (results.console) lines.push('', results.console);
   if (results.stress) {
     lines.push(`Hostile capture (400,000 connections, out-of-order data, dangling fragments): ${fmt(results.stress.wall_seconds, 2)} s, peak RSS ${fmt(results.stress.peak_rss_bytes / 2 ** 20)} MiB${results.stress.ok ? '' : ' FAILED'}`);
   }
