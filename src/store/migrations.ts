@@ -151,6 +151,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'events per address and hour',
+    // One asset's event count over a long window summed whole hours here instead of seeking the events hour by hour
+    // (p99 335 ms on 12 M events over years of capture time; the issue's bar is 200 ms).
+    sql: `
+      CREATE TABLE event_ip_hours (
+        ip TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        protocol TEXT NOT NULL,
+        access TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        type TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (ip, hour, protocol, access, outcome, type)
+      ) WITHOUT ROWID;
+      INSERT INTO event_ip_hours (ip, hour, protocol, access, outcome, type, n)
+        SELECT ip, hour, protocol, access, outcome, type, count(*) FROM (
+          SELECT client_ip AS ip, hour, protocol, access, outcome, type FROM events
+          UNION ALL
+          SELECT server_ip AS ip, hour, protocol, access, outcome, type FROM events WHERE server_ip <> client_ip
+        ) GROUP BY ip, hour, protocol, access, outcome, type;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

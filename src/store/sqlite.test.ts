@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCHEMA_VERSION } from './migrations.js';
 import { SqliteStore } from './sqlite.js';
 import { StoreError, type EventFilter, type EventRecord } from './store.js';
 import { makeAlert, makeAsset, makeConnection, makeEvent } from './testkit.js';
@@ -353,7 +354,7 @@ test('stats counts rows and bytes', () => {
     store.appendEvents([makeEvent(0), makeEvent(1)]);
     const s = store.stats();
     assert.equal(s.rows.events, 2);
-    assert.equal(s.schemaVersion, 1);
+    assert.equal(s.schemaVersion, SCHEMA_VERSION);
     assert.ok(s.bytes > 0 && s.fileBytes > 0);
   });
 });

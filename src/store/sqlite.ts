@@ -107,8 +107,12 @@ export class SqliteStore implements Store {
     const hourly = this.db.prepare(
       'INSERT INTO event_hours (hour, protocol, access, outcome, type, n) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n',
     );
+    const ipHourly = this.db.prepare(
+      'INSERT INTO event_ip_hours (ip, hour, protocol, access, outcome, type, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n',
+    );
     this.insertEvents = this.db.transaction((records: readonly EventRecord[], result: WriteResult) => {
       const perHour = new Map<string, number>();
+      const perIpHour = new Map<string, number>();
       for (let i = 0; i < records.length; i++) {
         const r = records[i];
         const bad = checkEvent(r);
@@ -120,7 +124,17 @@ export class SqliteStore implements Store {
         ev.run(r.ts, hourOf(r.ts), r.protocol, r.type, r.flow, r.client.ip, r.server.ip, r.operation.name, r.operation.access, r.outcome, json);
         const k = `${hourOf(r.ts)}\t${r.protocol}\t${r.operation.access}\t${r.outcome}\t${r.type}`;
         perHour.set(k, (perHour.get(k) ?? 0) + 1);
+        const kc = `${r.client.ip}\t${k}`;
+        perIpHour.set(kc, (perIpHour.get(kc) ?? 0) + 1);
+        if (r.server.ip !== r.client.ip) {
+          const ks = `${r.server.ip}\t${k}`;
+          perIpHour.set(ks, (perIpHour.get(ks) ?? 0) + 1);
+        }
         result.written++;
+      }
+      for (const [k, n] of perIpHour) {
+        const [ip, hour, protocol, access, outcome, type] = k.split('\t');
+        ipHourly.run(ip, Number(hour), protocol, access, outcome, type, n);
       }
       for (const [k, n] of perHour) {
         const [hour, protocol, access, outcome, type] = k.split('\t');
@@ -230,7 +244,12 @@ export class SqliteStore implements Store {
       const w = eventWhere(filter, null);
       return (this.get(`SELECT count(*) AS n FROM events ${w.sql}`, w.params) as { n: number }).n;
     }
-    // Each side on its own index, hour by hour: an OR, or a range of hours, would scan.
+    if (hourlyFilter({ ...filter, asset: undefined })) return this.countByHours(filter);
+    return this.countAssetEvents(filter);
+  }
+
+  /** One asset's events counted from the events: each side on its own index, hour by hour (an OR would scan). */
+  private countAssetEvents(filter: EventFilter): number {
     const all = this.eventHours(this.hourSpan(filter, null));
     let n = 0;
     for (let i = 0; i < all.length; i += MAX_HOURS_PER_STATEMENT) {
@@ -633,13 +652,17 @@ export class SqliteStore implements Store {
     return this.all(`SELECT CAST(ts / ${width} AS INTEGER) * ${width} AS t, protocol, count(*) AS n FROM events ${whereSql(where)} GROUP BY 1, protocol ORDER BY t, protocol`, params) as unknown as HistogramBin[];
   }
 
-  /** Whole hours from the per-hour table, the partial hours at either end of the window from the events. */
+  /**
+   * Whole hours from the per-hour tables (per address when the filter names an asset), the partial hours at either
+   * end of the window from the events.
+   */
   private countByHours(f: EventFilter): number {
     const from = f.from === undefined ? undefined : num(f.from, 'from');
     const to = f.to === undefined ? undefined : num(f.to, 'to');
     const first = from === undefined ? -Infinity : Math.ceil(from / 3600);
     const last = to === undefined ? Infinity : Math.floor(to / 3600);
     const exact = (w: EventFilter) => {
+      if (w.asset !== undefined) return this.countAssetEvents(w);
       const q = eventWhere(w, null);
       return (this.get(`SELECT count(*) AS n FROM events ${q.sql}`, q.params) as { n: number }).n;
     };
@@ -652,7 +675,8 @@ export class SqliteStore implements Store {
     if (f.access !== undefined) cond(where, params, 'access = ?', f.access);
     if (f.outcome !== undefined) cond(where, params, 'outcome = ?', f.outcome);
     if (f.type !== undefined) cond(where, params, 'type = ?', f.type);
-    let n = (this.get(`SELECT coalesce(sum(n), 0) AS n FROM event_hours ${whereSql(where)}`, params) as { n: number }).n;
+    if (f.asset !== undefined) cond(where, params, 'ip = ?', f.asset);
+    let n = (this.get(`SELECT coalesce(sum(n), 0) AS n FROM ${f.asset !== undefined ? 'event_ip_hours' : 'event_hours'} ${whereSql(where)}`, params) as { n: number }).n;
     if (from !== undefined && from < first * 3600) n += exact({ ...f, from, to: first * 3600 });
     if (to !== undefined && to > last * 3600) n += exact({ ...f, from: last * 3600, to });
     return n;
@@ -664,10 +688,21 @@ export class SqliteStore implements Store {
       const r = this.get('SELECT min(ts) AS ts FROM events', []) as { ts: number | null };
       if (r.ts === null) {
         this.run('DELETE FROM event_hours', []);
+        this.run('DELETE FROM event_ip_hours', []);
         return;
       }
       const h = hourOf(r.ts);
       this.run('DELETE FROM event_hours WHERE hour <= ?', [h]);
+      this.run('DELETE FROM event_ip_hours WHERE hour <= ?', [h]);
+      this.run(
+        `INSERT INTO event_ip_hours (ip, hour, protocol, access, outcome, type, n)
+         SELECT ip, hour, protocol, access, outcome, type, count(*) FROM (
+           SELECT client_ip AS ip, hour, protocol, access, outcome, type FROM events WHERE ts >= ? AND ts < ?
+           UNION ALL
+           SELECT server_ip AS ip, hour, protocol, access, outcome, type FROM events WHERE ts >= ? AND ts < ? AND server_ip <> client_ip
+         ) GROUP BY ip, hour, protocol, access, outcome, type`,
+        [h * 3600, (h + 1) * 3600, h * 3600, (h + 1) * 3600],
+      );
       this.run(
         'INSERT INTO event_hours (hour, protocol, access, outcome, type, n) SELECT hour, protocol, access, outcome, type, count(*) FROM events WHERE ts >= ? AND ts < ? GROUP BY hour, protocol, access, outcome, type',
         [h * 3600, (h + 1) * 3600],
