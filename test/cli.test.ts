@@ -1,7 +1,7 @@
 // `lantern analyze` end to end, as a user runs it: exports, formats, standard input, and every kind of bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -143,7 +143,10 @@ test('Ctrl-C during analyze stops cleanly with partial results and exit 130', as
   // Half the capture now; the rest never comes: the analysis waits on standard input until interrupted.
   const whole = readFileSync(LOOPBACK);
   child.stdin.write(whole.subarray(0, 4000));
-  await new Promise((r) => setTimeout(r, 1000));
+  // Interrupt once the analysis runs (its export files exist: the Ctrl-C handler is installed in the same step), not
+  // after a fixed delay that a loaded machine overruns.
+  for (let i = 0; i < 300 && !existsSync(join(dir, 'flows.ndjson')); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 130);
