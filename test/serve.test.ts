@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { get } from 'node:https';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './support.js';
@@ -102,4 +102,33 @@ test('lantern serve on an empty store loads the demo plant: its assets answer on
   assert.equal(role('10.10.1.21'), 'controller');
   assert.equal(role('10.10.1.10'), 'hmi_scada');
   assert.equal(role('10.10.1.50'), 'engineering_workstation');
+});
+
+test('lantern serve --intel --learn: the demo raises indicator and modeling alerts beside the behaviours; a bad intel file is one line', { timeout: 90_000 }, async () => {
+  const data = mkdtempSync(join(tmpdir(), 'lantern-serve-intel-'));
+  const feed = join(data, 'feed.txt');
+  writeFileSync(feed, '# the demo attacker\n10.10.9.66,demo attacker\n');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--data', data, '--port', String(port), '--intel', feed, '--learn', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  try {
+    for (let i = 0; i < 600 && !out.includes('Demo loaded'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /intel: .*feed\.txt \(list\): 1 indicators loaded/);
+    const password = /password "([^"]+)"/.exec(out)?.[1] ?? '';
+    const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const byDetection = (await (await fetch(`http://127.0.0.1:${port}/api/alerts/counts?by=detection`, { headers: { cookie } })).json()) as Record<string, number>;
+    for (const d of ['indicator.match', 'modeling.new_master', 'behavior.program_download']) assert.ok((byDetection[d] ?? 0) > 0, `${d} in ${JSON.stringify(byDetection)}`);
+  } finally {
+    child.kill('SIGINT');
+    await once(child, 'exit');
+  }
+  const bad = join(data, 'bad.json');
+  writeFileSync(bad, '{"type": "bundle", "objects": 7}');
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'lantern.js'), 'serve', '--data', data, '--port', String(port), '--intel', bad], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /bad\.json/);
 });

@@ -83,7 +83,9 @@ export async function run(argv: string[]): Promise<number> {
     .option('-i, --interface <iface>', 'also capture live on IFACE through tcpdump (repeatable; root or CAP_NET_RAW)', interfaceName)
     .option('-f, --filter <bpf>', 'BPF capture filter for the live interfaces (tcpdump syntax)')
     .option('--no-demo', 'do not load the demo plant into an empty store')
-    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string }) => {
+    .option('--intel <files...>', 'threat intel to match (STIX 2.1 bundles or plain lists of IPs, CIDRs, domains, URLs, hashes)')
+    .option('--learn <seconds>', 'learning window of the modeling detections, in capture seconds (default 3600)', parseSeconds)
+    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number }) => {
       exitCode = await serveCommand(opts);
     });
 

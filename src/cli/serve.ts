@@ -1,6 +1,8 @@
 // `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start) and
 // live interfaces (tcpdump), and the HTTP API, bound to 127.0.0.1 unless told otherwise.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadIntel } from './intel.js';
+import type { IndicatorSet } from '../detect/indicators/indicator-set.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
 import { StoreError } from '../store/store.js';
@@ -24,6 +26,10 @@ export interface ServeOptions {
   interface?: string[];
   /** BPF filter for the live interfaces. */
   filter?: string;
+  /** Threat-intel files matched by every pipeline. */
+  intel?: string[];
+  /** Learning window of the modeling detections (capture seconds). */
+  learn?: number;
 }
 
 /** The demo plant capture the project generates (scripts/demo-plant). */
@@ -41,6 +47,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write('lantern: --tls-cert and --tls-key go together\n');
     return 2;
   }
+  let indicators: IndicatorSet | null = null;
+  if (opts.intel !== undefined && opts.intel.length > 0) {
+    try {
+      indicators = loadIntel(opts.intel, (line) => process.stdout.write(`${line}\n`));
+    } catch (err) {
+      process.stderr.write(`lantern: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
   let store: SqliteStore;
   try {
     mkdirSync(opts.data, { recursive: true });
@@ -50,7 +65,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     return 1;
   }
   const auth = new StoreAuth(store);
-  const sensor = new Sensor(store);
+  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, indicators } });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };

@@ -1,6 +1,7 @@
 // A live interface of `lantern serve`: tcpdump's stream (src/capture/live.ts) through a pipeline of its own, with the
 // capture clock of that interface alone; restarted with a back-off when tcpdump dies after it had worked.
 import { readCaptureStream, CaptureError } from '../capture/open-capture.js';
+import type { DetectionOptions } from '../detect/engine.js';
 import { startLiveCapture, type LiveCapture } from '../capture/live.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { EventOutput } from '../pipeline/events.js';
@@ -12,6 +13,8 @@ export interface LiveSourceOptions {
   /** BPF filter, as tcpdump takes it. */
   filter?: string;
   detail?: DetailOptions;
+  /** The detections (each live pipeline runs its own, learning its own baseline). */
+  detection?: DetectionOptions;
   /** tcpdump binary (default: LANTERN_TCPDUMP, else `tcpdump` on the PATH). */
   tcpdump?: string;
   /** One line per event worth telling the operator (start, failure, restart). */
@@ -57,7 +60,7 @@ export class LiveSource {
     events: EventOutput,
     private readonly opts: LiveSourceOptions,
   ) {
-    this.pipeline = new Pipeline({ events, detail: opts.detail });
+    this.pipeline = new Pipeline({ events, detail: opts.detail, detection: opts.detection });
     this.input = { path: `live:${opts.interface}`, format: 'pcap', compressed: false, frames: 0, file_bytes: 0, truncated: false };
     this.health = { interface: opts.interface, state: 'starting', frames: 0, bytes: 0, anomalies: 0, failures: 0, restarts: 0, last_error: null, dropped_by_kernel: null };
     this.delayMs = opts.restartMs ?? RESTART_FIRST_MS;

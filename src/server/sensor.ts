@@ -8,6 +8,7 @@ import { buildSummary, type InputReport, type Summary } from '../pipeline/summar
 import type { DetailOptions } from '../pipeline/detail.js';
 import { StoreBatchWriter } from '../store/batch-writer.js';
 import { toStoreAlert } from '../detect/alerts.js';
+import type { DetectionOptions } from '../detect/engine.js';
 import type { Store } from '../store/store.js';
 import type { AssetRecord, ConnectionRecord, InventoryDelta } from '../inventory/snapshot.js';
 import { lanternVersion } from '../cli/version.js';
@@ -82,20 +83,22 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private readonly known = new Set<string>();
   private readonly live: LiveSource[] = [];
   private readonly detail: DetailOptions | undefined;
+  private readonly detection: DetectionOptions | undefined;
 
   constructor(
     private readonly store: Store,
-    options: { detail?: DetailOptions } = {},
+    options: { detail?: DetailOptions; detection?: DetectionOptions } = {},
   ) {
     super();
     this.writer = new StoreBatchWriter(store, EVENT_BATCH);
     this.detail = options.detail;
-    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail });
+    this.detection = options.detection;
+    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: options.detection });
   }
 
   /** Starts capturing on an interface, beside the files; failures are told through `log` and the health. */
   addInterface(opts: Omit<LiveSourceOptions, 'detail'>): LiveSource {
-    const source = new LiveSource(this.writer, { detail: this.detail, ...opts });
+    const source = new LiveSource(this.writer, { detail: this.detail, detection: this.detection, ...opts });
     this.live.push(source);
     return source;
   }
