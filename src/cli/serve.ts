@@ -138,6 +138,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   await sensor.stopLive();
   await sensor.idle();
   flush();
+  try {
+    sensor.saveBaseline();
+  } catch (err) {
+    process.stderr.write(`lantern: cannot save the modeling baseline: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
   store.close();
   process.stdout.write('Lantern stopped\n');
   return 0;

@@ -58,13 +58,15 @@ export interface CatalogOptions {
   learnSeconds?: number;
   /** Threat intel: adds the indicator detection. */
   indicators?: IndicatorSet | null;
+  /** The modeling baseline of the run (default: a new one per pipeline); a server passes the one it stores. */
+  baseline?: () => Baseline;
 }
 
 /** The built-in detections for one run: each pipeline learns its own baseline. */
 export function builtinDetections(o: CatalogOptions = {}): Detection[] {
   return [
     ...BEHAVIORS,
-    ...modelingDetections(() => new Baseline({ learnSeconds: o.learnSeconds }), { learnSeconds: o.learnSeconds }),
+    ...modelingDetections(o.baseline ?? (() => new Baseline({ learnSeconds: o.learnSeconds })), { learnSeconds: o.learnSeconds }),
     ...(o.indicators != null && o.indicators.size > 0 ? [indicatorDetection(o.indicators)] : []),
   ];
 }

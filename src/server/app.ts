@@ -268,7 +268,22 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   if (o.store !== undefined) {
     registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
-    registerAlertRoutes(app, o.store, audit);
+    const sensor = o.sensor;
+    registerAlertRoutes(
+      app,
+      o.store,
+      audit,
+      sensor === undefined
+        ? null
+        : {
+            learn: (facts) => sensor.learn(facts),
+            reset: () => sensor.resetBaseline(),
+            state: () => {
+              const b = sensor.baseline;
+              return { complete: b.complete, learn_start: b.learnStart, learn_seconds: b.learnSeconds, size: b.size, not_learned: { ...b.notLearned } };
+            },
+          },
+    );
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
   }

@@ -196,3 +196,31 @@ test('creating a user with the name of a disabled user is a conflict, not an int
   assert.equal(again.statusCode, 409, again.body);
   assert.equal((again.json() as { error: { code: string } }).error.code, 'conflict');
 });
+
+test('marking a modeling alert learned extends the sensor\'s baseline (stored); the baseline can be read and reset', async () => {
+  const { app, headers, store } = await setup();
+  const baseline = (await app.inject({ url: '/api/baseline', headers })).json() as { complete: boolean; size: { hosts: number } };
+  assert.equal(baseline.size.hosts, 0);
+  store.putAlert({
+    id: 'm1',
+    detection: 'modeling.new_edge',
+    severity: 'medium',
+    status: 'new',
+    title: 'New communication 10.0.0.9 → 10.0.0.20 (modbus/502)',
+    assets: [],
+    first_seen: 1,
+    last_seen: 1,
+    count: 1,
+    assignee: null,
+    details: { kind: 'modeling', facts: { change: 'edge', client: '10.0.0.9', server: '10.0.0.20', protocol: 'modbus', transport: 'tcp', port: 502 } },
+  });
+  const r = await app.inject({ method: 'PATCH', url: '/api/alerts/m1', headers, payload: { status: 'learned' } });
+  assert.equal(r.statusCode, 200, r.body);
+  const audit = (await app.inject({ url: '/api/audit', headers })).json() as { action: string; detail?: { baseline?: string } }[];
+  assert.equal(audit.find((a) => a.action === 'alert.update')?.detail?.baseline, 'learned');
+  const after = (await app.inject({ url: '/api/baseline', headers })).json() as { size: { hosts: number; edges: number } };
+  assert.ok(after.size.edges >= 1 && after.size.hosts >= 2, JSON.stringify(after));
+  assert.ok(store.getSetting('modeling.baseline') !== undefined, 'stored at once');
+  assert.equal((await app.inject({ method: 'POST', url: '/api/baseline/reset', headers })).statusCode, 204);
+  assert.equal(((await app.inject({ url: '/api/baseline', headers })).json() as { size: { edges: number } }).size.edges, 0);
+});

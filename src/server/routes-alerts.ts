@@ -31,7 +31,15 @@ function detectionCatalog() {
   }));
 }
 
-export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: AuditFn): void {
+/** The modeling baseline as the API shows and changes it (the sensor's, when the server ingests). */
+export interface BaselineControl {
+  /** "Learn this": the facts of a modeling alert join the baseline; false when they name nothing it can learn. */
+  learn(facts: Readonly<Record<string, unknown>>): boolean;
+  reset(): void;
+  state(): { complete: boolean; learn_start: number | null; learn_seconds: number; size: Record<string, number>; not_learned: Record<string, number> };
+}
+
+export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: AuditFn, baseline: BaselineControl | null = null): void {
   const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } } as const;
   const catalog = detectionCatalog();
 
@@ -76,6 +84,29 @@ export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: A
     async (req) => {
       const { by, ...filter } = req.query as AlertFilter & { by: 'status' | 'severity' | 'detection' | 'assignee' };
       return guard(() => store.countAlertsBy(by, filter));
+    },
+  );
+
+  app.get(
+    '/api/baseline',
+    {
+      config: { role: 'viewer' },
+      schema: { summary: 'The modeling baseline: learning window, what it holds, what did not fit', response: { 200: record, ...errors } },
+    },
+    async () => {
+      if (baseline === null) throw new ApiError('not_found', 'this server keeps no baseline');
+      return baseline.state();
+    },
+  );
+
+  app.post(
+    '/api/baseline/reset',
+    { config: { role: 'admin' }, schema: { summary: 'Forget the modeling baseline: a new learning window starts (admin)', response: { 204: { type: 'null' }, ...errors } } },
+    async (req, reply) => {
+      if (baseline === null) throw new ApiError('not_found', 'this server keeps no baseline');
+      baseline.reset();
+      audit(req, 'baseline.reset', 'modeling');
+      return reply.code(204).send();
     },
   );
 
@@ -131,6 +162,9 @@ export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: A
       guard(() => store.updateAlert(id, patch));
       const changes: Record<string, unknown> = {};
       for (const k of Object.keys(patch) as (keyof AlertPatch)[]) changes[k] = { from: before[k], to: patch[k] };
+      // Marking a modeling alert learned extends the baseline with what it reported.
+      const details = before.details as { kind?: string; facts?: Record<string, unknown> };
+      if (patch.status === 'learned' && before.status !== 'learned' && details.kind === 'modeling' && baseline !== null) changes.baseline = baseline.learn(details.facts ?? {}) ? 'learned' : 'nothing to learn';
       audit(req, 'alert.update', id, changes);
       return store.getAlert(id);
     },

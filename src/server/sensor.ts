@@ -9,6 +9,23 @@ import type { DetailOptions } from '../pipeline/detail.js';
 import { StoreBatchWriter } from '../store/batch-writer.js';
 import { toStoreAlert } from '../detect/alerts.js';
 import type { DetectionOptions } from '../detect/engine.js';
+import { Baseline } from '../detect/modeling/index.js';
+
+/** The store setting holding the modeling baseline (docs/modeling.md has its JSON). */
+export const BASELINE_SETTING = 'modeling.baseline';
+
+/** The stored baseline, or a new one; a stored one that no longer validates is set aside, not fatal. */
+function loadBaseline(store: Store, learnSeconds: number | undefined): Baseline {
+  const stored = store.getSetting(BASELINE_SETTING);
+  if (stored !== undefined && stored !== null) {
+    try {
+      return Baseline.fromJSON(stored);
+    } catch (err) {
+      process.stderr.write(`lantern: the stored modeling baseline is unreadable (${err instanceof Error ? err.message : String(err)}): learning a new one\n`);
+    }
+  }
+  return new Baseline({ learnSeconds });
+}
 import type { Store } from '../store/store.js';
 import type { AssetRecord, ConnectionRecord, InventoryDelta } from '../inventory/snapshot.js';
 import { lanternVersion } from '../cli/version.js';
@@ -84,6 +101,8 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private readonly live: LiveSource[] = [];
   private readonly detail: DetailOptions | undefined;
   private readonly detection: DetectionOptions | undefined;
+  /** The modeling baseline of the files' pipeline, kept in the store; live interfaces learn their own. */
+  readonly baseline: Baseline;
 
   constructor(
     private readonly store: Store,
@@ -93,7 +112,30 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
     this.writer = new StoreBatchWriter(store, EVENT_BATCH);
     this.detail = options.detail;
     this.detection = options.detection;
-    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: options.detection });
+    this.baseline = loadBaseline(store, options.detection?.learnSeconds);
+    const baseline = this.baseline;
+    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: { ...options.detection, baseline: () => baseline } });
+  }
+
+  /**
+   * "Learn this": the facts of a modeling alert join the files' baseline (stored at once), so the same deviation no
+   * longer fires. False when the facts name nothing the baseline can learn.
+   */
+  learn(facts: Readonly<Record<string, unknown>>): boolean {
+    const ok = this.baseline.learn(facts);
+    if (ok) this.saveBaseline();
+    return ok;
+  }
+
+  /** Forgets the baseline: a new learning window starts with the next traffic. */
+  resetBaseline(): void {
+    this.baseline.reset();
+    this.saveBaseline();
+  }
+
+  /** Keeps the files' baseline in the store (on learn, reset and shutdown). */
+  saveBaseline(): void {
+    this.store.putSetting(BASELINE_SETTING, this.baseline.toJSON());
   }
 
   /** Starts capturing on an interface, beside the files; failures are told through `log` and the health. */

@@ -300,6 +300,7 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
                     ))}
                   </select>
                 </label>
+                {f.kind === 'modeling' ? <p className="muted">Marking it learned adds what it reported to the baseline: the same deviation stops alerting.</p> : null}
                 <p>
                   Assignee: <strong>{a.assignee ?? 'nobody'}</strong>
                 </p>
