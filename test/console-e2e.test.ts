@@ -246,6 +246,7 @@ test('console: communication map', { skip }, async () => {
 test('console: settings', { skip }, async () => {
   await open('/settings', 'Settings');
   await page.getByText('admin').first().waitFor();
+  await page.getByRole('region', { name: 'Learned baseline' }).getByText('Learning').waitFor();
   await shot('settings');
   await accessibility('settings');
   await focusWalk('settings');

@@ -1,4 +1,5 @@
-// Settings (issue 5): your account, API tokens, users (admins), retention (everyone reads, admins change) and the audit
+// Settings: your account, API tokens, users (admins), retention (everyone reads, admins change), the learned baseline
+// (admins forget it), and the audit
 // log (admins). Every change goes through `api()` (CSRF header) and is said in its section's live region; the audit
 // log below reloads after each one.
 import { useCallback, useState } from 'react';
@@ -10,6 +11,7 @@ import { Tokens } from '../settings/Tokens';
 import { Users } from '../settings/Users';
 import { Retention } from '../settings/Retention';
 import { Audit } from '../settings/Audit';
+import { Baseline } from '../settings/Baseline';
 import '../settings/settings.css';
 
 export function Settings() {
@@ -20,6 +22,7 @@ export function Settings() {
   const sections = [
     { id: 'settings-account', label: 'Your account' },
     { id: 'settings-retention', label: 'Retention' },
+    { id: 'settings-baseline', label: 'Baseline' },
     { id: 'settings-tokens', label: 'API tokens' },
     { id: 'settings-users', label: 'Users' },
     { id: 'settings-audit', label: 'Audit log' },
@@ -40,6 +43,7 @@ export function Settings() {
       <div className="grid settings-page">
         <Account />
         <Retention onChange={changed} />
+        <Baseline onChange={changed} />
         <Tokens onChange={changed} refresh={changes} />
         <Users onChange={changed} />
         <Audit refresh={changes} />
