@@ -37,6 +37,8 @@ export interface Evidence {
   /** The operation name (`download_block`) or what was seen (`arp_reply`). */
   readonly what: string;
   readonly target?: Readonly<Record<string, unknown>>;
+  /** The transaction's outcome (`ok`, `exception`, `no_response`), when the evidence is one. */
+  readonly outcome?: string;
   readonly note?: string;
 }
 

@@ -221,7 +221,7 @@ export interface AlertFacts {
   protocol?: string | null;
   src?: { ip: string; asset: string | null } | null;
   dst?: { ip: string; asset: string | null } | null;
-  evidence?: { ts: number; flow: number | null; protocol: string | null; what: string; target?: Record<string, unknown>; note?: string }[];
+  evidence?: { ts: number; flow: number | null; protocol: string | null; what: string; target?: Record<string, unknown>; outcome?: string; note?: string }[];
   evidence_dropped?: number;
   facts?: Record<string, unknown>;
 }

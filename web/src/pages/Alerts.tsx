@@ -179,7 +179,10 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
                       <tr key={i}>
                         <td>{time(e.ts)}</td>
                         <td>{e.protocol ?? '—'}</td>
-                        <td className="mono">{e.what}</td>
+                        <td className="mono">
+                          {e.what}
+                          {e.outcome !== undefined && e.outcome !== 'ok' ? ` (${e.outcome.replace('_', ' ')})` : ''}
+                        </td>
                         <td className="mono">{e.target ? Object.entries(e.target).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') : (e.note ?? '')}</td>
                         <td className="num">{e.flow ?? '—'}</td>
                       </tr>
