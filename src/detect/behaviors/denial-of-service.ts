@@ -6,7 +6,7 @@
 import type { TransactionRecord } from '../../pipeline/detail.js';
 import type { Detection, DetectionInfo, DetectContext } from '../types.js';
 import { evidenceOf } from './on-action.js';
-import { MASTER_AFTER_SEC } from './unauthorized-command.js';
+import { MASTER_AFTER_SEC, MasterTable } from './masters.js';
 import { PairWindowTable } from './window.js';
 
 /**
@@ -23,8 +23,6 @@ export const FLOOD_MEMORY_SEC = 600;
 export const DISTRESS_MIN = 20;
 export const DISTRESS_WINDOW_SEC = 60;
 const MAX_PAIRS = 20_000;
-const MAX_SERVERS = 50_000;
-const MAX_CLIENTS_PER_SERVER = 64;
 
 /** Error names (per protocol code tables) that say the device is overloaded or failing, not that the request was wrong. */
 const DISTRESS_ERRORS: ReadonlySet<string> = new Set([
@@ -87,7 +85,7 @@ export const denialOfService: Detection = {
     let pairCount = 0;
     const distress = new PairWindowTable<{ start: number; n: number }>(DISTRESS_WINDOW_SEC, MAX_PAIRS, (start) => ({ start, n: 0 }));
     /** IEC 104 server → client → first seen. */
-    const iec104 = new Map<string, Map<string, number>>();
+    const iec104 = new MasterTable();
 
     function flood(t: TransactionRecord, ctx: DetectContext): void {
       let servers = rates.get(t.client.ip);
@@ -136,20 +134,10 @@ export const denialOfService: Detection = {
     }
 
     function dataTransfer(t: TransactionRecord, ctx: DetectContext): void {
-      let clients = iec104.get(t.server.ip);
-      if (clients === undefined) {
-        if (iec104.size >= MAX_SERVERS) return;
-        iec104.set(t.server.ip, (clients = new Map()));
-      }
-      let first = clients.get(t.client.ip);
-      if (first === undefined) {
-        first = t.ts;
-        if (clients.size < MAX_CLIENTS_PER_SERVER) clients.set(t.client.ip, first);
-      }
+      const talking = iec104.see(t);
       const op = t.operation.name;
-      if ((op !== 'startdt' && op !== 'stopdt') || t.ts - first >= MASTER_AFTER_SEC) return;
-      const masters: string[] = [];
-      for (const [ip, since] of clients) if (ip !== t.client.ip && t.ts - since >= MASTER_AFTER_SEC) masters.push(ip);
+      if ((op !== 'startdt' && op !== 'stopdt') || talking >= MASTER_AFTER_SEC) return;
+      const masters = iec104.masters(t.server.ip, t.client.ip, t.ts);
       if (masters.length === 0) return;
       ctx.raise(info, {
         ts: t.ts,

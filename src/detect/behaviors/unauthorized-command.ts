@@ -5,11 +5,10 @@ import type { TransactionRecord } from '../../pipeline/detail.js';
 import { actionOf } from '../semantics.js';
 import type { Detection, DetectionInfo, DetectContext } from '../types.js';
 import { evidenceOf } from './on-action.js';
+import { MASTER_AFTER_SEC, MasterTable } from './masters.js';
 
-/** A client talking to a device this long (capture seconds) is one of its masters. */
-export const MASTER_AFTER_SEC = 60;
-const MAX_SERVERS = 50_000;
-const MAX_CLIENTS_PER_SERVER = 64;
+export { MASTER_AFTER_SEC };
+
 
 const info: DetectionInfo = {
   id: 'behavior.unauthorized_command',
@@ -28,25 +27,14 @@ const info: DetectionInfo = {
 export const unauthorizedCommand: Detection = {
   ...info,
   create() {
-    /** server → client → first transaction time. */
-    const seen = new Map<string, Map<string, number>>();
+    const table = new MasterTable();
     return {
       transaction(t: TransactionRecord, ctx: DetectContext) {
         if (t.origin !== 'client') return;
-        let clients = seen.get(t.server.ip);
-        if (clients === undefined) {
-          if (seen.size >= MAX_SERVERS) return;
-          seen.set(t.server.ip, (clients = new Map()));
-        }
-        let first = clients.get(t.client.ip);
-        if (first === undefined) {
-          first = t.ts;
-          if (clients.size < MAX_CLIENTS_PER_SERVER) clients.set(t.client.ip, first);
-        }
+        const talking = table.see(t);
         if (actionOf(t) !== 'command' && t.operation.access !== 'write') return;
-        if (t.ts - first >= MASTER_AFTER_SEC) return;
-        const masters: string[] = [];
-        for (const [ip, since] of clients) if (ip !== t.client.ip && t.ts - since >= MASTER_AFTER_SEC) masters.push(ip);
+        if (talking >= MASTER_AFTER_SEC) return;
+        const masters = table.masters(t.server.ip, t.client.ip, t.ts);
         if (masters.length === 0) return;
         ctx.raise(info, {
           ts: t.ts,
