@@ -27,6 +27,7 @@ import { identityChange } from './configuration/identity-change.js';
 import { Baseline, modelingDetections } from './modeling/index.js';
 import { indicatorDetection, indicatorMatchInfo } from './indicators/indicator-match.js';
 import type { IndicatorSet } from './indicators/indicator-set.js';
+import { IntelFeed } from './indicators/intel-feed.js';
 
 const BEHAVIORS: readonly Detection[] = [
   programDownload,
@@ -56,8 +57,8 @@ const BEHAVIORS: readonly Detection[] = [
 export interface CatalogOptions {
   /** The modeling detections' learning window (capture seconds). */
   learnSeconds?: number;
-  /** Threat intel: adds the indicator detection. */
-  indicators?: IndicatorSet | null;
+  /** Threat intel: adds the indicator detection (a feed is always matched: its set can be replaced while running). */
+  indicators?: IndicatorSet | IntelFeed | null;
   /** The modeling baseline of the run (default: a new one per pipeline); a server passes the one it stores. */
   baseline?: () => Baseline;
 }
@@ -67,7 +68,7 @@ export function builtinDetections(o: CatalogOptions = {}): Detection[] {
   return [
     ...BEHAVIORS,
     ...modelingDetections(o.baseline ?? (() => new Baseline({ learnSeconds: o.learnSeconds })), { learnSeconds: o.learnSeconds }),
-    ...(o.indicators != null && o.indicators.size > 0 ? [indicatorDetection(o.indicators)] : []),
+    ...(o.indicators instanceof IntelFeed || (o.indicators != null && o.indicators.size > 0) ? [indicatorDetection(o.indicators)] : []),
   ];
 }
 

@@ -7,7 +7,7 @@ import type { HintRecord } from '../pipeline/events.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import { AlertTable, DEFAULT_MAX_ALERTS } from './alerts.js';
 import { builtinDetections, type CatalogOptions } from './catalog.js';
-import type { ArpObservation, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
+import type { ArpObservation, AssetContext, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
 
 export interface DetectionOptions extends CatalogOptions {
   /** The detections to run (default: every built-in one, with `learnSeconds` and `indicators`). */
@@ -15,6 +15,8 @@ export interface DetectionOptions extends CatalogOptions {
   /** Detection ids to leave out. */
   disabled?: readonly string[];
   maxAlerts?: number;
+  /** What the inventory knows of an address (the pipeline passes its inventory's view). */
+  assets?: (ip: string) => AssetContext | null;
 }
 
 const MAX_INDUSTRIAL_SERVERS = 100_000;
@@ -47,6 +49,7 @@ export class DetectionEngine implements DetectContext {
   private readonly onExpire: Running[];
   private readonly industrialServers = new Set<string>();
   private failed = 0;
+  private readonly assetOf: (ip: string) => AssetContext | null;
 
   constructor(
     private readonly registry: ProtocolRegistry,
@@ -60,6 +63,11 @@ export class DetectionEngine implements DetectContext {
     this.onArp = this.running.filter((r) => r.detector.arp !== undefined);
     this.onExpire = this.running.filter((r) => r.detector.expire !== undefined);
     this.alerts = new AlertTable(options.maxAlerts ?? DEFAULT_MAX_ALERTS);
+    this.assetOf = options.assets ?? (() => null);
+  }
+
+  asset(ip: string): AssetContext | null {
+    return this.assetOf(ip);
   }
 
   raise(detection: DetectionInfo, finding: Finding): void {

@@ -6,7 +6,7 @@ import type { Access } from '../protocols/operation.js';
 import { defaultRegistry } from '../protocols/registry.js';
 import type { DetectedAlert } from './alerts.js';
 import { DetectionEngine } from './engine.js';
-import type { ArpObservation, Detection } from './types.js';
+import type { ArpObservation, AssetContext, Detection } from './types.js';
 
 let nextFlow = 1;
 
@@ -45,8 +45,8 @@ export const arp = (a: ArpObservation): Input => ({ type: 'arp', arp: a });
 export const flowEnd = (f: FlowRecord): Input => ({ type: 'flow', flow: f });
 
 /** Runs `detections` over `inputs` in order (expiring each capture second), returns the alerts. */
-export function detect(detections: readonly Detection[], inputs: readonly Input[]): DetectedAlert[] {
-  const e = new DetectionEngine(defaultRegistry, { detections });
+export function detect(detections: readonly Detection[], inputs: readonly Input[], assets: Readonly<Record<string, Partial<AssetContext>>> = {}): DetectedAlert[] {
+  const e = new DetectionEngine(defaultRegistry, { detections, assets: (ip) => assetContext(ip, assets[ip]) });
   let sec = -Infinity;
   for (const i of inputs) {
     const ts = i.type === 'arp' ? (i as { arp: ArpObservation }).arp.ts : i.type === 'flow' ? (i as { flow: FlowRecord }).flow.lastTs : (i as TransactionRecord).ts;
@@ -61,6 +61,12 @@ export function detect(detections: readonly Detection[], inputs: readonly Input[
   e.expire(sec + 3600);
   assertNoFailures(e);
   return [...e.alerts.records()];
+}
+
+/** A test's asset context for `ip` (unknown assets are null), filled with neutral defaults. */
+function assetContext(ip: string, a: Partial<AssetContext> | undefined): AssetContext | null {
+  if (a === undefined) return null;
+  return { id: a.id ?? ip, roles: a.roles ?? ['unknown'], purdue: a.purdue ?? null, criticality: a.criticality ?? 'medium', zone: a.zone ?? null, vendor: a.vendor ?? null, model: a.model ?? null, external: a.external ?? false };
 }
 
 function assertNoFailures(e: DetectionEngine): void {

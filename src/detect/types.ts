@@ -71,10 +71,27 @@ export interface ArpObservation {
   readonly vlan?: number;
 }
 
+/** What the inventory knows of an address's asset when a detector asks (judged from the traffic so far). */
+export interface AssetContext {
+  readonly id: string;
+  /** Most confident first (`plc`, `hmi`, `engineering_workstation`...; docs/inventory.md). */
+  readonly roles: readonly string[];
+  readonly purdue: number | null;
+  readonly criticality: 'high' | 'medium' | 'low';
+  /** The address's zone (`10.1.0.0/16`), or null. */
+  readonly zone: string | null;
+  readonly vendor: string | null;
+  readonly model: string | null;
+  /** Every address of the asset is public. */
+  readonly external: boolean;
+}
+
 export interface DetectContext {
   raise(detection: DetectionInfo, finding: Finding): void;
   /** Hosts seen answering an industrial protocol (PLCs, RTUs, outstations): the controllers of the network. */
   isIndustrialServer(ip: string): boolean;
+  /** The asset behind an address, or null when there is no inventory or the address is unknown. */
+  asset(ip: string): AssetContext | null;
 }
 
 /** A detection's state in one pipeline. Every table it keeps has a cap. */

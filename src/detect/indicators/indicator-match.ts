@@ -6,7 +6,8 @@ import type { FlowRecord } from '../../flow/flow.js';
 import type { TransactionRecord } from '../../pipeline/detail.js';
 import type { Detection, DetectionInfo, DetectContext } from '../types.js';
 import type { Indicator } from './indicator.js';
-import type { IndicatorSet } from './indicator-set.js';
+import { IndicatorSet } from './indicator-set.js';
+import { IntelFeed } from './intel-feed.js';
 
 /** Indicators whose STIX confidence is below this raise medium alerts; above (or without one), high. */
 export const HIGH_SEVERITY_CONFIDENCE = 50;
@@ -44,12 +45,15 @@ export const indicatorMatchInfo: DetectionInfo = {
   },
 };
 
-/** The `indicator.match` detection over `set`. */
-export function indicatorDetection(set: IndicatorSet): Detection {
+/** The `indicator.match` detection over `intel` (a feed is read at every record, so replacing its set takes effect at once). */
+export function indicatorDetection(intel: IndicatorSet | IntelFeed): Detection {
+  const feed = intel instanceof IndicatorSet ? new IntelFeed(intel) : intel;
   return {
     ...indicatorMatchInfo,
     create: () => ({
       flowEnd(f: FlowRecord, ctx: DetectContext) {
+        const set = feed.set;
+        if (set.size === 0) return;
         const protocol = f.protocol ?? f.transport;
         for (const ind of set.matchIp(f.server.ip)) {
           raise(ctx, ind, { ts: f.firstTs, flow: f.id, protocol, src: f.client.ip, dst: f.server.ip, what: 'flow', field: 'server.ip', value: f.server.ip, title: `Traffic from ${f.client.ip} to ${f.server.ip}` });
@@ -59,6 +63,8 @@ export function indicatorDetection(set: IndicatorSet): Detection {
         }
       },
       transaction(t: TransactionRecord, ctx: DetectContext) {
+        const set = feed.set;
+        if (set.size === 0) return;
         if (t.protocol === 'dns') matchDns(set, t, ctx);
         else if (t.protocol === 'http') matchHttp(set, t, ctx);
         else if (t.protocol === 'tls') {
