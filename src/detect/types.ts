@@ -74,7 +74,7 @@ export interface ArpObservation {
 /** What the inventory knows of an address's asset when a detector asks (judged from the traffic so far). */
 export interface AssetContext {
   readonly id: string;
-  /** Most confident first (`plc`, `hmi`, `engineering_workstation`...; docs/inventory.md). */
+  /** Most confident first: ROLES of src/common/vocabulary.ts (`controller`, `hmi_scada`, `engineering_workstation`...). */
   readonly roles: readonly string[];
   readonly purdue: number | null;
   readonly criticality: 'high' | 'medium' | 'low';

@@ -151,8 +151,47 @@ function usageOf(map: Map<Asset, Map<string, Usage>>, asset: Asset, protocol: st
   return u;
 }
 
+/** One edge's part in what its client uses and its server serves. */
+function addUsage(served: Map<Asset, Map<string, Usage>>, used: Map<Asset, Map<string, Usage>>, v: EdgeView, c: Asset | undefined, s: Asset | undefined, industrial: boolean): void {
+  if (c !== undefined) {
+    const u = usageOf(used, c, v.protocol, industrial);
+    u.peers?.add(v.server);
+    u.edges++;
+    // What the client did: operations it sent, not what the server volunteered.
+    for (const op of v.operations) if (op.count > op.from_server) u.ops[op.access] = (u.ops[op.access] ?? 0) + op.count - op.from_server;
+  }
+  if (s !== undefined) {
+    const u = usageOf(served, s, v.protocol, industrial);
+    u.peers?.add(v.client);
+    u.edges++;
+    for (const op of v.operations) u.ops[op.access] = (u.ops[op.access] ?? 0) + op.count;
+  }
+}
+
+/**
+ * Every asset's roles, Purdue level and criticality as the next snapshot would judge them (the map's closed and open
+ * flows), without building records: what detections read through their asset context.
+ */
+export function judgeAssets(inv: Inventory, active: Iterable<FlowRecord>): Map<Asset, Judgement> {
+  const table = inv.assets;
+  const live = new EdgeTable(Number.MAX_SAFE_INTEGER);
+  for (const f of active) inv.addFlow(f, live);
+  const assetOfIp = (ip: string): Asset | undefined => {
+    const a = table.byIp.get(ip);
+    return a === undefined ? undefined : table.resolve(a);
+  };
+  const served = new Map<Asset, Map<string, Usage>>();
+  const used = new Map<Asset, Map<string, Usage>>();
+  const visit = (v: EdgeView) => addUsage(served, used, v, assetOfIp(v.client), assetOfIp(v.server), inv.industrial.has(v.protocol));
+  for (const v of inv.edges.views()) visit(v);
+  for (const v of live.views()) if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) < 0) visit(v);
+  const out = new Map<Asset, Judgement>();
+  for (const a of table.assets.values()) if (a.mergedInto === null) out.set(a, judge(inv, a, served.get(a), used.get(a)));
+  return out;
+}
+
 /** What the snapshot decided about an asset: kept for all assets, while full records are built one at a time. */
-interface Judgement {
+export interface Judgement {
   roles: RoleJudgement[];
   purdue: { level: number | null; reason: string };
   criticality: Criticality;
@@ -206,20 +245,7 @@ export function buildSnapshot(inv: Inventory, active: Iterable<FlowRecord>, delt
       if (c !== undefined) touched.add(c);
       if (s !== undefined) touched.add(s);
     }
-    const industrial = inv.industrial.has(v.protocol);
-    if (c !== undefined) {
-      const u = usageOf(used, c, v.protocol, industrial);
-      u.peers?.add(v.server);
-      u.edges++;
-      // What the client did: operations it sent, not what the server volunteered.
-      for (const op of v.operations) if (op.count > op.from_server) u.ops[op.access] = (u.ops[op.access] ?? 0) + op.count - op.from_server;
-    }
-    if (s !== undefined) {
-      const u = usageOf(served, s, v.protocol, industrial);
-      u.peers?.add(v.client);
-      u.edges++;
-      for (const op of v.operations) u.ops[op.access] = (u.ops[op.access] ?? 0) + op.count;
-    }
+    addUsage(served, used, v, c, s, inv.industrial.has(v.protocol));
   };
   for (const v of inv.edges.views()) visit(v, delta && edgeChanged(v));
   for (const v of live.views()) if (inv.edges.find(v.client, v.server, v.protocol, v.transport, v.port) < 0) visit(v, delta && edgeChanged(v, true));

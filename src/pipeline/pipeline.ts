@@ -16,6 +16,7 @@ import { parseCdp } from '../protocols/link-discovery/cdp.js';
 import type { FlowRecord } from '../flow/flow.js';
 import { ipv4String } from '../common/ip.js';
 import { DetectionEngine, type DetectionOptions } from '../detect/engine.js';
+import { AssetContexts } from './asset-context.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
@@ -66,7 +67,9 @@ export class Pipeline implements FrameHandler {
     this.decoder = new Decoder(this.anomalies, options.decoder);
     const registry = options.registry ?? defaultRegistry;
     const inventory = (this.inventory = options.inventory === null ? null : new Inventory({ ...options.inventory, registry }));
-    const detection = (this.detection = options.detection === null ? null : new DetectionEngine(registry, options.detection));
+    let contexts: AssetContexts | null = null;
+    const assets = inventory === null ? undefined : (ip: string) => (contexts ??= new AssetContexts(inventory, () => this.activeFlows(), () => this.clockSec)).get(ip);
+    const detection = (this.detection = options.detection === null ? null : new DetectionEngine(registry, { assets, ...options.detection }));
     this.events = new EventRouter(options.events ?? null, options.detail, inventory, detection);
     const user = options.flowListener;
     const listener =
