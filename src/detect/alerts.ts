@@ -4,13 +4,15 @@
 import { createHash } from 'node:crypto';
 import { ALERT_SEVERITIES } from '../common/vocabulary.js';
 import { tacticsOf } from './attack/index.js';
-import type { AlertKind, DetectionInfo, Evidence, Finding, Severity } from './types.js';
+import type { AlertHandle, AlertKind, DetectionInfo, Evidence, Finding, Severity } from './types.js';
 import type { AlertRecord } from '../store/store.js';
 
 export const DEFAULT_MAX_ALERTS = 100_000;
 /** Evidence kept per alert: the first EVIDENCE_HEAD and the latest EVIDENCE_TAIL. */
 const EVIDENCE_HEAD = 5;
 const EVIDENCE_TAIL = 5;
+/** A repeat within this many capture seconds of the alert's latest evidence only counts (DetectContext.repeat). */
+const REPEAT_EVIDENCE_SEC = 1;
 
 export interface AlertEndpoint {
   ip: string;
@@ -40,10 +42,14 @@ export interface DetectedAlert {
   facts: Record<string, unknown>;
 }
 
-class AlertState {
+class AlertState implements AlertHandle {
   count = 0;
   firstSeen = Infinity;
   lastSeen = -Infinity;
+  /** Time of the latest evidence kept. */
+  evidenceTs = -Infinity;
+  /** In the table's changed set. */
+  dirty = false;
   readonly head: Evidence[] = [];
   readonly tail: Evidence[] = [];
   facts: Record<string, unknown> = {};
@@ -65,6 +71,7 @@ class AlertState {
     this.count++;
     if (f.ts < this.firstSeen) this.firstSeen = f.ts;
     if (f.ts > this.lastSeen) this.lastSeen = f.ts;
+    this.evidenceTs = f.ts;
     if (this.head.length < EVIDENCE_HEAD) this.head.push(f.evidence);
     else {
       this.tail.push(f.evidence);
@@ -93,7 +100,7 @@ export class AlertTable {
 
   add(info: DetectionInfo, f: Finding): void {
     this.counters.findings++;
-    const key = `${info.id}\u0000${f.src ?? ''}\u0000${f.dst ?? ''}\u0000${f.key ?? ''}`;
+    const key = alertKey(info.id, f.src, f.dst, f.key ?? '');
     let a = this.alerts.get(key);
     if (a === undefined) {
       if (this.alerts.size >= this.maxAlerts) {
@@ -105,7 +112,29 @@ export class AlertTable {
       this.counters.alerts++;
     }
     a.add(f);
-    this.changed.add(a);
+    if (!a.dirty) {
+      a.dirty = true;
+      this.changed.add(a);
+    }
+  }
+
+  /** The alert of (detection, src, dst, key), or null before its first finding (DetectContext.alertOf). */
+  alertOf(detection: string, src: string | null, dst: string | null, key: string): AlertHandle | null {
+    return this.alerts.get(alertKey(detection, src, dst, key)) ?? null;
+  }
+
+  /** Counts a repeat of an alert whose evidence is fresh (DetectContext.repeat); false when a finding is needed. */
+  repeat(alert: AlertHandle, ts: number): boolean {
+    const a = alert as AlertState;
+    if (!(ts - a.evidenceTs < REPEAT_EVIDENCE_SEC) || ts < a.evidenceTs) return false;
+    this.counters.findings++;
+    a.count++;
+    if (ts > a.lastSeen) a.lastSeen = ts;
+    if (!a.dirty) {
+      a.dirty = true;
+      this.changed.add(a);
+    }
+    return true;
   }
 
   /** Alerts per severity. */
@@ -128,9 +157,14 @@ export class AlertTable {
   /** The alerts changed since the last call. */
   takeChanged(assetOf: (ip: string) => string | null = () => null): DetectedAlert[] {
     const out = [...this.changed].map((a) => render(a, assetOf));
+    for (const a of this.changed) a.dirty = false;
     this.changed.clear();
     return out;
   }
+}
+
+function alertKey(detection: string, src: string | null, dst: string | null, key: string): string {
+  return `${detection}\u0000${src ?? ''}\u0000${dst ?? ''}\u0000${key}`;
 }
 
 function render(a: AlertState, assetOf: (ip: string) => string | null): DetectedAlert {

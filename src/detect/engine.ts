@@ -7,7 +7,7 @@ import type { HintRecord } from '../pipeline/events.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import { AlertTable, DEFAULT_MAX_ALERTS } from './alerts.js';
 import { builtinDetections, type CatalogOptions } from './catalog.js';
-import type { ArpObservation, AssetContext, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
+import type { AlertHandle, ArpObservation, AssetContext, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
 
 export interface DetectionOptions extends CatalogOptions {
   /** The detections to run (default: every built-in one, with `learnSeconds` and `indicators`). */
@@ -20,6 +20,12 @@ export interface DetectionOptions extends CatalogOptions {
 }
 
 const MAX_INDUSTRIAL_SERVERS = 100_000;
+/**
+ * Capture seconds between detectors' expire calls. Windows are judged when a record arrives (window.ts), so expiry
+ * only prunes state and closes what nothing else will (modeling's silent polls, themselves checked every 5 s); once a
+ * second walked every table 229 k times over the 200 MB benchmark capture.
+ */
+export const EXPIRE_EVERY_SEC = 5;
 const MAX_ERROR_SAMPLES = 10;
 
 export interface DetectionCounters {
@@ -49,6 +55,7 @@ export class DetectionEngine implements DetectContext {
   private readonly onExpire: Running[];
   private readonly industrialServers = new Set<string>();
   private failed = 0;
+  private lastExpire = -Infinity;
   private readonly assetOf: (ip: string) => AssetContext | null;
 
   constructor(
@@ -72,6 +79,14 @@ export class DetectionEngine implements DetectContext {
 
   raise(detection: DetectionInfo, finding: Finding): void {
     this.alerts.add(detection, finding);
+  }
+
+  alertOf(detection: string, src: string | null, dst: string | null, key: string): AlertHandle | null {
+    return this.alerts.alertOf(detection, src, dst, key);
+  }
+
+  repeat(alert: AlertHandle, ts: number): boolean {
+    return this.alerts.repeat(alert, ts);
   }
 
   isIndustrialServer(ip: string): boolean {
@@ -128,6 +143,9 @@ export class DetectionEngine implements DetectContext {
   }
 
   expire(nowSec: number): void {
+    // A capture whose clock restarts earlier (a second input) expires at once.
+    if (nowSec >= this.lastExpire && nowSec - this.lastExpire < EXPIRE_EVERY_SEC) return;
+    this.lastExpire = nowSec;
     for (const r of this.onExpire) {
       if (r.failed) continue;
       try {

@@ -118,8 +118,20 @@ const ACTIONS: Readonly<Record<string, Readonly<Record<string, Action>>>> = {
 /** Operations whose meaning depends on the data area they touch. */
 const BY_AREA: readonly { protocol: string; operation: string; area: string; action: Action }[] = [{ protocol: 'dnp3', operation: 'write', area: 'time_and_date', action: 'clock_set' }];
 
+// Records are never changed once made, and every detection asks about the same transaction in turn: the last answer
+// is kept.
+let lastRecord: object | null = null;
+let lastAction: Action | null = null;
+
 /** The action of a transaction, or null when it means nothing in particular (reads, polls, sessions). */
 export function actionOf(t: Pick<TransactionRecord, 'protocol' | 'operation' | 'target'>): Action | null {
+  if (t === lastRecord) return lastAction;
+  lastAction = judgeAction(t);
+  lastRecord = t;
+  return lastAction;
+}
+
+function judgeAction(t: Pick<TransactionRecord, 'protocol' | 'operation' | 'target'>): Action | null {
   for (const r of BY_AREA) if (r.protocol === t.protocol && r.operation === t.operation.name && t.target.area === r.area) return r.action;
   const table = ACTIONS[t.protocol];
   if (table === undefined) return null;

@@ -86,12 +86,27 @@ export interface AssetContext {
   readonly external: boolean;
 }
 
+/** An alert a detector holds on to (DetectContext.alertOf); opaque. */
+export interface AlertHandle {
+  readonly id: string;
+}
+
 export interface DetectContext {
   raise(detection: DetectionInfo, finding: Finding): void;
   /** Hosts seen answering an industrial protocol (PLCs, RTUs, outstations): the controllers of the network. */
   isIndustrialServer(ip: string): boolean;
   /** The asset behind an address, or null when there is no inventory or the address is unknown. */
   asset(ip: string): AssetContext | null;
+  /**
+   * The alert of (detection id, src, dst, key), or null before its first finding: a detector that fires on every
+   * record (modeling) keeps it and calls `repeat` instead of building the same finding again.
+   */
+  alertOf(detection: string, src: string | null, dst: string | null, key: string): AlertHandle | null;
+  /**
+   * Counts a repeat on `alert` when its latest evidence is under a capture second old (count and last seen move on)
+   * and answers true; false when a finding is due, so the evidence sample stays current.
+   */
+  repeat(alert: AlertHandle, ts: number): boolean;
 }
 
 /** A detection's state in one pipeline. Every table it keeps has a cap. */

@@ -5,7 +5,7 @@ import type { FlowRecord } from '../../flow/flow.js';
 import type { TransactionRecord } from '../../pipeline/detail.js';
 import type { DetectContext, Detection, Detector } from '../types.js';
 import { Baseline } from './baseline.js';
-import { ModelingRun, type Deviation, type ModelingDetection, type ModelingOptions } from './model.js';
+import { ModelingRun, type Change, type Deviation, type ModelingDetection, type ModelingOptions } from './model.js';
 import { newAsset } from './new-asset.js';
 import { newEdge } from './new-edge.js';
 import { newProtocol } from './new-protocol.js';
@@ -25,9 +25,11 @@ export const MODELING_DETECTIONS: readonly ModelingDetection[] = [newAsset, newE
  */
 export function modelingDetections(baseline: Baseline | (() => Baseline), options: ModelingOptions = {}): Detection[] {
   const runs = new WeakMap<DetectContext, ModelingRun>();
+  const ids: Partial<Record<Change, string>> = {};
+  for (const m of MODELING_DETECTIONS) ids[m.change] = m.id;
   const runOf = (ctx: DetectContext): ModelingRun => {
     let run = runs.get(ctx);
-    if (run === undefined) runs.set(ctx, (run = new ModelingRun(typeof baseline === 'function' ? baseline() : baseline, options)));
+    if (run === undefined) runs.set(ctx, (run = new ModelingRun(typeof baseline === 'function' ? baseline() : baseline, options, ids)));
     return run;
   };
   return MODELING_DETECTIONS.map((m) => {

@@ -6,7 +6,7 @@ import type { FlowRecord } from '../../flow/flow.js';
 import type { TransactionRecord } from '../../pipeline/detail.js';
 import { evidenceOf } from '../behaviors/on-action.js';
 import { actionOf } from '../semantics.js';
-import type { DetectContext, DetectionInfo, Evidence, Severity } from '../types.js';
+import type { AlertHandle, DetectContext, DetectionInfo, Evidence, Severity } from '../types.js';
 import { accessBit, accessNames, writeKey, MIN_POLL_INTERVALS, type Baseline, type EdgeModel, type PollStats } from './baseline.js';
 
 export { MIN_POLL_INTERVALS };
@@ -58,6 +58,9 @@ const MAX_REPORTED_OPERATIONS = 32;
 interface Reported {
   readonly operations: Map<string, number>;
   list: { name: string; access: string[] }[];
+  /** The edge's alert, once raised (its change: edge, protocol or master). */
+  alert: AlertHandle | null;
+  alertChange: Change | null;
 }
 
 interface Watched {
@@ -83,10 +86,14 @@ export class ModelingRun {
   /** Polls seen in this run (each once; bounded by the baseline's poll cap). */
   private readonly watched: Watched[] = [];
   private readonly reported = new Map<string, Reported>();
+  /** New hosts' alerts, once raised: repeats are counted on them without building a deviation. */
+  private readonly hostAlerts = new Map<string, AlertHandle>();
 
   constructor(
     readonly baseline: Baseline,
     options: ModelingOptions = {},
+    /** The detection id of each change, to count repeats without building them (DetectContext.repeat). */
+    private readonly ids: Readonly<Partial<Record<Change, string>>> = {},
   ) {
     if (!baseline.complete && options.learnSeconds !== undefined) baseline.learnSeconds = options.learnSeconds;
     for (const e of baseline.edges()) for (const p of e.polls.values()) p.clearRun();
@@ -144,8 +151,8 @@ export class ModelingRun {
       }
       return out;
     }
-    if (clientUnicast && !b.hosts.has(client)) out.push(this.newAsset(client, server, t.ts, evidenceOf(t), protocol));
-    if (serverUnicast && !b.hosts.has(server)) out.push(this.newAsset(server, client, t.ts, evidenceOf(t), protocol));
+    if (clientUnicast && !b.hosts.has(client) && !this.repeatHost(ctx, client, t.ts)) out.push(this.newAsset(client, server, t.ts, evidenceOf(t), protocol));
+    if (serverUnicast && !b.hosts.has(server) && !this.repeatHost(ctx, server, t.ts)) out.push(this.newAsset(server, client, t.ts, evidenceOf(t), protocol));
     if (!clientUnicast || !serverUnicast) return out;
     const edge = b.edge(client, server, port, protocol);
     // One change per transaction, the most specific: a known pair with a new protocol; else a new requester of a
@@ -153,13 +160,13 @@ export class ModelingRun {
     const master = request && !b.isMaster(server, protocol, client) && ctx.isIndustrialServer(server);
     if (edge === undefined) {
       const change = b.hasPair(client, server) ? 'protocol' : master ? 'master' : 'edge';
-      out.push(this.newEdge(change, t.ts, client, server, port, protocol, null, evidenceOf(t), op, access, master));
+      if (!this.repeatEdge(ctx, change, client, server, port, protocol, op, access, t.ts)) out.push(this.newEdge(change, t.ts, client, server, port, protocol, null, evidenceOf(t), master));
     } else if (master) {
-      out.push(this.newEdge('master', t.ts, client, server, port, protocol, edge.transport, evidenceOf(t), op, access, true));
+      if (!this.repeatEdge(ctx, 'master', client, server, port, protocol, op, access, t.ts)) out.push(this.newEdge('master', t.ts, client, server, port, protocol, edge.transport, evidenceOf(t), true));
     }
     if (edge !== undefined) {
       const bits = edge.operations.get(op);
-      if (bits === undefined || (bits & accessBit(access)) === 0) {
+      if ((bits === undefined || (bits & accessBit(access)) === 0) && !this.repeat(ctx, 'operation', client, server, `${op}:${access}`, t.ts)) {
         out.push({
           change: 'operation',
           ts: t.ts,
@@ -173,7 +180,7 @@ export class ModelingRun {
       }
       if (request) this.judgePoll(edge, t, op, out);
     }
-    if (write) this.judgeWrite(t, op, out);
+    if (write) this.judgeWrite(t, op, out, ctx);
     return out;
   }
 
@@ -218,7 +225,7 @@ export class ModelingRun {
     // already uses that port; one whose edge its transactions reported already is not reported again.
     if (vague && b.hasPort(client, server, port)) return out;
     if (this.reported.has(edgeKey(client, server, port, protocol))) return out;
-    out.push(this.newEdge(b.hasPair(client, server) ? 'protocol' : 'edge', f.firstTs, client, server, port, protocol, f.transport, evidence, null, null, false));
+    out.push(this.newEdge(b.hasPair(client, server) ? 'protocol' : 'edge', f.firstTs, client, server, port, protocol, f.transport, evidence, false));
     return out;
   }
 
@@ -256,18 +263,55 @@ export class ModelingRun {
     return { change: 'asset', ts, src: ip, dst: null, protocol, key: '', evidence, facts: { change: 'asset', ip, peer, protocol } };
   }
 
-  private newEdge(change: 'edge' | 'protocol' | 'master', ts: number, client: string, server: string, port: number, protocol: string, transport: string | null, evidence: Evidence, op: string | null, access: string | null, master: boolean): Deviation {
+  /** A deviation already counted in a fresh alert (DetectContext.repeat), so none is built. */
+  private repeat(ctx: DetectContext, change: Change, src: string | null, dst: string | null, key: string, ts: number): boolean {
+    const id = this.ids[change];
+    if (id === undefined) return false;
+    const alert = ctx.alertOf(id, src, dst, key);
+    return alert !== null && ctx.repeat(alert, ts);
+  }
+
+  private repeatHost(ctx: DetectContext, ip: string, ts: number): boolean {
+    let alert = this.hostAlerts.get(ip);
+    if (alert === undefined) {
+      const id = this.ids.asset;
+      const found = id === undefined ? null : ctx.alertOf(id, ip, null, '');
+      if (found === null) return false;
+      alert = found;
+      if (this.hostAlerts.size < MAX_REPORTED_EDGES) this.hostAlerts.set(ip, alert);
+    }
+    return ctx.repeat(alert, ts);
+  }
+
+  /**
+   * Notes the operation on an unlearned edge's report; true when the edge's alert is fresh and the operation already
+   * in it, so the deviation is only counted.
+   */
+  private repeatEdge(ctx: DetectContext, change: Change, client: string, server: string, port: number, protocol: string, op: string, access: string, ts: number): boolean {
     const key = edgeKey(client, server, port, protocol);
     let r = this.reported.get(key);
-    if (r === undefined && this.reported.size < MAX_REPORTED_EDGES) this.reported.set(key, (r = { operations: new Map(), list: [] }));
-    if (r !== undefined && op !== null && access !== null) {
-      const bits = r.operations.get(op) ?? 0;
-      const bit = accessBit(access);
-      if ((bits & bit) === 0 && (bits !== 0 || r.operations.size < MAX_REPORTED_OPERATIONS)) {
-        r.operations.set(op, bits | bit);
-        r.list = [...r.operations].map(([name, b]) => ({ name, access: accessNames(b) }));
-      }
+    if (r === undefined) {
+      if (this.reported.size >= MAX_REPORTED_EDGES) return this.repeat(ctx, change, client, server, protocol, ts);
+      this.reported.set(key, (r = { operations: new Map(), list: [], alert: null, alertChange: null }));
     }
+    const bits = r.operations.get(op) ?? 0;
+    const bit = accessBit(access);
+    if ((bits & bit) === 0 && (bits !== 0 || r.operations.size < MAX_REPORTED_OPERATIONS)) {
+      r.operations.set(op, bits | bit);
+      r.list = [...r.operations].map(([name, b]) => ({ name, access: accessNames(b) }));
+      return false;
+    }
+    if (r.alertChange !== change || r.alert === null) {
+      const id = this.ids[change];
+      r.alert = id === undefined ? null : ctx.alertOf(id, client, server, protocol);
+      r.alertChange = change;
+      if (r.alert === null) return false;
+    }
+    return ctx.repeat(r.alert, ts);
+  }
+
+  private newEdge(change: 'edge' | 'protocol' | 'master', ts: number, client: string, server: string, port: number, protocol: string, transport: string | null, evidence: Evidence, master: boolean): Deviation {
+    const r = this.reported.get(edgeKey(client, server, port, protocol));
     return {
       change,
       ts,
@@ -335,7 +379,7 @@ export class ModelingRun {
     };
   }
 
-  private judgeWrite(t: TransactionRecord, op: string, out: Deviation[]): void {
+  private judgeWrite(t: TransactionRecord, op: string, out: Deviation[], ctx: DetectContext): void {
     const tg = t.target;
     const area = areaOf(t, op);
     const start = typeof tg.address === 'number' ? tg.address : null;
@@ -346,6 +390,7 @@ export class ModelingRun {
     else if (start !== null && end !== null && r.min !== null && r.max !== null && (start < r.min || end > r.max)) state = 'out_of_range';
     else return;
     const unit = typeof tg.unit === 'number' ? tg.unit : undefined;
+    if (this.repeat(ctx, 'write', t.client.ip, t.server.ip, `${unit ?? ''}/${area}`, t.ts)) return;
     out.push({
       change: 'write',
       ts: t.ts,
