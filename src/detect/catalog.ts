@@ -21,6 +21,7 @@ import { remoteServicesToControllerZone } from './behaviors/remote-services.js';
 import { externalRemoteServices } from './behaviors/external-remote-services.js';
 import { controllerExternal } from './behaviors/controller-external.js';
 import { controllerInternetAccessible } from './behaviors/controller-internet-accessible.js';
+import { toolTransfer } from './behaviors/tool-transfer.js';
 import { bindingChange } from './configuration/binding-change.js';
 import { firmwareChange } from './configuration/firmware-change.js';
 import { identityChange } from './configuration/identity-change.js';
@@ -49,6 +50,7 @@ const BEHAVIORS: readonly Detection[] = [
   externalRemoteServices,
   controllerExternal,
   controllerInternetAccessible,
+  toolTransfer,
   bindingChange,
   firmwareChange,
   identityChange,

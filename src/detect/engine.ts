@@ -7,7 +7,7 @@ import type { HintRecord } from '../pipeline/events.js';
 import type { ProtocolRegistry } from '../protocols/registry.js';
 import { AlertTable, DEFAULT_MAX_ALERTS } from './alerts.js';
 import { builtinDetections, type CatalogOptions } from './catalog.js';
-import type { AlertHandle, ArpObservation, AssetContext, DetectContext, Detection, DetectionInfo, Detector, Finding } from './types.js';
+import type { AlertHandle, ArpObservation, AssetContext, DetectContext, Detection, DetectionInfo, Detector, Finding, FlowVolume } from './types.js';
 
 export interface DetectionOptions extends CatalogOptions {
   /** The detections to run (default: every built-in one, with `learnSeconds` and `indicators`). */
@@ -51,6 +51,7 @@ export class DetectionEngine implements DetectContext {
   private readonly onTransaction: Running[];
   private readonly onHint: Running[];
   private readonly onFlowEnd: Running[];
+  private readonly onFlowVolume: Running[];
   private readonly onArp: Running[];
   private readonly onExpire: Running[];
   private readonly industrialServers = new Set<string>();
@@ -67,6 +68,7 @@ export class DetectionEngine implements DetectContext {
     this.onTransaction = this.running.filter((r) => r.detector.transaction !== undefined);
     this.onHint = this.running.filter((r) => r.detector.hint !== undefined);
     this.onFlowEnd = this.running.filter((r) => r.detector.flowEnd !== undefined);
+    this.onFlowVolume = this.running.filter((r) => r.detector.flowVolume !== undefined);
     this.onArp = this.running.filter((r) => r.detector.arp !== undefined);
     this.onExpire = this.running.filter((r) => r.detector.expire !== undefined);
     this.alerts = new AlertTable(options.maxAlerts ?? DEFAULT_MAX_ALERTS);
@@ -125,6 +127,17 @@ export class DetectionEngine implements DetectContext {
       if (r.failed) continue;
       try {
         r.detector.flowEnd!(f, this);
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
+  }
+
+  flowVolume(v: FlowVolume): void {
+    for (const r of this.onFlowVolume) {
+      if (r.failed) continue;
+      try {
+        r.detector.flowVolume!(v, this);
       } catch (err) {
         this.fail(r, err);
       }

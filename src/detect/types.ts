@@ -91,6 +91,16 @@ export interface AlertHandle {
   readonly id: string;
 }
 
+/** A running flow's payload in one direction reached a volume mark (64 KiB, 1 MiB, 16 MiB, 256 MiB). */
+export interface FlowVolume {
+  readonly flow: FlowRecord;
+  /** Client to server (else server to client). */
+  readonly toServer: boolean;
+  readonly ts: number;
+  /** Payload bytes so far in that direction. */
+  readonly bytes: number;
+}
+
 export interface DetectContext {
   raise(detection: DetectionInfo, finding: Finding): void;
   /** Hosts seen answering an industrial protocol (PLCs, RTUs, outstations): the controllers of the network. */
@@ -114,6 +124,7 @@ export interface Detector {
   transaction?(t: TransactionRecord, ctx: DetectContext): void;
   hint?(h: HintRecord, ctx: DetectContext): void;
   flowEnd?(f: FlowRecord, ctx: DetectContext): void;
+  flowVolume?(v: FlowVolume, ctx: DetectContext): void;
   arp?(a: ArpObservation, ctx: DetectContext): void;
   /** Capture time moved on (once per capture second): windows close. */
   expire?(nowSec: number, ctx: DetectContext): void;

@@ -650,3 +650,20 @@ test('a UDP datagram cut by the snap length is followed by a gap of the missing 
     ['BVLC', '<gap 36>'],
   );
 });
+
+test('a running flow reports its volume when a direction passes each mark, once per mark, at that packet’s time', () => {
+  const h = harness();
+  const marks: { toServer: boolean; bytes: number; ts: number; state: string }[] = [];
+  const table = new FlowTable(new ProtocolRegistry([]), h.anomalies, {}, {
+    onFlowEnd: () => undefined,
+    onFlowVolume: (r, toServer, ts) => marks.push({ toServer, bytes: toServer ? r.payloadBytesToServer : r.payloadBytesToClient, ts, state: r.endReason }),
+  });
+  const conn = new Conn({ ...h, table, send: (spec: PacketSpec) => table.process(packet(spec)) }, { sp: 4444 }).handshake();
+  const chunk = new Uint8Array(1400);
+  // 47 × 1400 = 65,800 bytes: the 47th segment passes 64 KiB.
+  for (let i = 1; i <= 47; i++) conn.at(100 + i).c(chunk);
+  conn.at(200).s('ok');
+  assert.deepEqual(marks, [{ toServer: true, bytes: 65_800, ts: 147, state: 'active' }]);
+  for (let i = 0; i < 10; i++) conn.at(300 + i).c(chunk);
+  assert.equal(marks.length, 1, 'no mark between 64 KiB and 1 MiB');
+});

@@ -18,7 +18,7 @@ import { FLOW_ANOMALIES, TCP_STREAM_ANOMALIES } from './anomalies.js';
 import { DetectBudget } from './detect.js';
 import { FlowCounters } from './flow-counters.js';
 import { FlowIndex, FlowKey } from './flow-key.js';
-import { CLOSE, Flow, LIST, TCP_BITS, transportOf, type FlowEndReason, type FlowRecord, type RoleSource } from './flow.js';
+import { CLOSE, Flow, LIST, TCP_BITS, VOLUME_MARKS, transportOf, type FlowEndReason, type FlowRecord, type RoleSource } from './flow.js';
 import { FlowDelivery, PROTOCOL_UNDECIDED, type ProtocolEventSink } from './session-delivery.js';
 import { ReassemblyEnv, TcpStream } from './tcp-reassembly.js';
 
@@ -73,7 +73,13 @@ export const DEFAULT_FLOW_TABLE_OPTIONS: Readonly<FlowTableOptions> = Object.fre
 
 export interface FlowEndListener {
   onFlowEnd(flow: FlowRecord): void;
+  /**
+   * A flow's payload in one direction reached one of VOLUME_MARKS (while it runs): bulk transfers are seen when they
+   * happen, not when the connection ends. `flow` is its record so far (end reason `active`).
+   */
+  onFlowVolume?(flow: FlowRecord, toServer: boolean, ts: number): void;
 }
+
 
 /** A flow moves to the tail of its LRU list at most this often; expiry may be this late. */
 export const LRU_GRANULARITY_SEC = 1;
@@ -195,11 +201,11 @@ export class FlowTable {
     if (dir === 0) {
       flow.packets0++;
       flow.bytes0 += pkt.wireLen;
-      flow.payload0 += payload;
+      if ((flow.payload0 += payload) >= flow.nextVolume0) this.volume(flow, 0, ts);
     } else {
       flow.packets1++;
       flow.bytes1 += pkt.wireLen;
-      flow.payload1 += payload;
+      if ((flow.payload1 += payload) >= flow.nextVolume1) this.volume(flow, 1, ts);
     }
     if (ts > flow.lastTs) flow.lastTs = ts;
 
@@ -358,6 +364,21 @@ export class FlowTable {
   }
 
   /** Ends a live flow and removes it. */
+  /** A direction's payload reached its volume mark: the listener hears of it, and the mark moves past the payload. */
+  private volume(flow: Flow, dir: number, ts: number): void {
+    const bytes = dir === 0 ? flow.payload0 : flow.payload1;
+    let next = Infinity;
+    for (const m of VOLUME_MARKS) {
+      if (m > bytes) {
+        next = m;
+        break;
+      }
+    }
+    if (dir === 0) flow.nextVolume0 = next;
+    else flow.nextVolume1 = next;
+    if (this.listener?.onFlowVolume !== undefined) this.listener.onFlowVolume(flow.record('active', flow.protocol ?? (flow.transport === 'tcp' || flow.transport === 'udp' ? PROTOCOL_UNDECIDED : null)), dir === 0, ts);
+  }
+
   private end(flow: Flow, reason: FlowEndReason, ts: number): void {
     this.unlinkAge(flow);
     this.unlink(flow);

@@ -79,6 +79,9 @@ export function transportOf(ipProto: number): FlowTransport {
   }
 }
 
+/** Payload bytes in one direction at which a running flow reports its volume: 64 KiB, then each 16 times more. */
+export const VOLUME_MARKS: readonly number[] = [64 * 1024, 1024 * 1024, 16 * 1024 * 1024, 256 * 1024 * 1024];
+
 export class Flow implements KeyedFlow {
   // Fields in the order the per-packet path reads them (V8 lays them out in this order): key, then state and timers,
   // then streams and counters; list links and descriptive fields last.
@@ -111,6 +114,9 @@ export class Flow implements KeyedFlow {
   packets1 = 0;
   bytes1 = 0;
   payload1 = 0;
+  /** Payload bytes at which each direction next reports its volume (VOLUME_MARKS); Infinity past the last. */
+  nextVolume0 = VOLUME_MARKS[0];
+  nextVolume1 = VOLUME_MARKS[0];
   session: ProtocolSession | null = null;
   /** Detected protocol id, 'unknown', or null while undecided. */
   protocol: string | null = null;

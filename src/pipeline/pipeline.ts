@@ -81,6 +81,10 @@ export class Pipeline implements FrameHandler {
               detection?.flowEnd(r);
               user?.onFlowEnd(r);
             },
+            onFlowVolume(r: FlowRecord, toServer: boolean, ts: number) {
+              detection?.flowVolume({ flow: r, toServer, ts, bytes: toServer ? r.payloadBytesToServer : r.payloadBytesToClient });
+              user?.onFlowVolume?.(r, toServer, ts);
+            },
           };
     this.flows = new FlowTable(registry, this.anomalies, { ...options.flows, eventSink: this.events }, listener);
   }

@@ -77,7 +77,7 @@ test('remote discovery: identification of many devices, a unit-id sweep, an addr
   const inputs: Input[] = [];
   for (let i = 0; i < 8; i++) inputs.push(tx({ ts: 10 + i, protocol: 's7comm', op: 'cpu_functions', sub: 'read_szl', access: 'discovery', client: ATTACKER, server: `10.10.2.${i + 1}`, port: 102 }));
   // DNP3 reconnaissance as in the QUT set: reads to outstation addresses 0..3, none answered.
-  for (let u = 0; u < 4; u++) inputs.push(tx({ ts: 50 + u * 0.01, protocol: 'dnp3', op: 'read', access: 'read', outcome: 'no_response', client: ATTACKER, server: RTU, port: 20000, target: { unit: u } }));
+  for (let u = 0; u < 4; u++) inputs.push({ ...tx({ ts: 50 + u * 0.01, protocol: 'dnp3', op: 'read', access: 'read', outcome: 'no_response', client: ATTACKER, server: RTU, port: 20000, target: { unit: u } }), dnp3: { master: 1, outstation: u } } as Input);
   // A Modbus register-map scan as in Lemay's characterization capture: each address refused.
   for (let a = 0; a < ADDRESS_SWEEP_MIN + 5; a++) {
     inputs.push(tx({ ts: 100 + a * 0.1, protocol: 'modbus', op: 'read_input_registers', access: 'read', outcome: 'exception', client: ATTACKER, server: PLC, target: { unit: 1, area: 'input_registers', address: a, count: 1 } }));
@@ -90,8 +90,8 @@ test('remote discovery: identification of many devices, a unit-id sweep, an addr
   assert.equal(identify.count, 8 - IDENTIFY_MIN_SERVERS + 1);
   assert.equal(identify.src!.ip, ATTACKER);
   assert.deepEqual(identify.techniques, ['T0846', 'T0888', 'T0861']);
-  assert.match(byKey(/unit-id sweep/)!.title, /dnp3 unit-id sweep of 10\.10\.1\.31 by 10\.10\.9\.66 \(4 unit ids, 4 unanswered/);
-  assert.match(byKey(/address sweep/)!.title, /modbus address sweep of 10\.10\.1\.21/);
+  assert.match(byKey(/link-address sweep/)!.title, /dnp3 link-address sweep of 10\.10\.1\.31 by 10\.10\.9\.66 \(4 master\/outstation pairs, 4 unanswered/);
+  assert.match(byKey(/modbus address sweep/)!.title, /modbus address sweep of 10\.10\.1\.21/);
   assert.ok(byKey(/discovery broadcasts/));
   assert.equal(alerts.length, 4);
 });
@@ -234,6 +234,10 @@ test('corpus: Lemay\'s Modbus register scan and QUT\'s nmap sweep and DNP3 recon
   // The attack log: nmap 16:51:22-16:51:25, reconnaissance of 192.168.10.222 16:51:35-16:51:39 (UTC+10).
   assert.deepEqual(await corpusAlerts('qut-dnp3-2017/Replay/replay/testing/infrequent/attacker.pcap'), [
     'behavior.port_scan Port scan from 192.168.10.66: 5 ports probed on 5 industrial hosts',
-    'behavior.remote_discovery dnp3 unit-id sweep of 192.168.10.222 by 192.168.10.66 (4 unit ids, 4 unanswered, in 60 s)',
+    'behavior.remote_discovery dnp3 link-address sweep of 192.168.10.222 by 192.168.10.66 (5 master/outstation pairs, 4 unanswered, in 60 s)',
   ]);
+  // Injection's reconnaissance tries master addresses 0-10 against outstation address 0, then 0-5 against 1.
+  assert.ok(
+    (await corpusAlerts('qut-dnp3-2017/Injection/injection/testing/infrequent/attacker.pcap')).includes('behavior.remote_discovery dnp3 link-address sweep of 192.168.10.222 by 192.168.10.66 (5 master/outstation pairs, 4 unanswered, in 60 s)'),
+  );
 });

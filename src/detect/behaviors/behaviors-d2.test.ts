@@ -5,9 +5,8 @@ import { join, resolve } from 'node:path';
 import { readCaptureFile } from '../../capture/open-capture.js';
 import { Pipeline } from '../../pipeline/pipeline.js';
 import type { DetectedAlert } from '../alerts.js';
-import type { FlowRecord } from '../../flow/flow.js';
 import { isTechniqueId } from '../attack/index.js';
-import { arp, detect, flowEnd, polls, tx, type Input } from '../testkit.js';
+import { arp, detect, flow, flowEnd, polls, tx, type Input } from '../testkit.js';
 import type { ArpObservation } from '../types.js';
 import { adversaryInTheMiddle, FLOOD_THRESHOLD, MANY_IPS_THRESHOLD } from './adversary-in-the-middle.js';
 import { remoteServicesToControllerZone } from './remote-services.js';
@@ -36,32 +35,6 @@ function normalArp(from: number, seconds: number): Input[] {
     out.push(request(t + 2, HMI, HMI_MAC, GW), reply(t + 2.001, GW, GW_MAC, HMI));
   }
   return out;
-}
-
-let flowId = 1;
-function flow(o: { ts: number; client: string; server: string; port: number; protocol?: string | null; transport?: 'tcp' | 'udp'; toServer?: number; toClient?: number; duration?: number }): FlowRecord {
-  const toServer = o.toServer ?? 2_000;
-  const toClient = o.toClient ?? 20_000;
-  return {
-    id: flowId++,
-    transport: o.transport ?? 'tcp',
-    ipProto: o.transport === 'udp' ? 17 : 6,
-    client: { ip: o.client, port: 50123 },
-    server: { ip: o.server, port: o.port },
-    roleSource: 'handshake',
-    vlan: [0, 0],
-    protocol: o.protocol === undefined ? 'unknown' : o.protocol,
-    firstTs: o.ts - (o.duration ?? 60),
-    lastTs: o.ts,
-    packetsToServer: toServer > 0 ? 20 : 1,
-    packetsToClient: toClient > 0 ? 20 : 0,
-    bytesToServer: toServer + 1_000,
-    bytesToClient: toClient + 1_000,
-    payloadBytesToServer: toServer,
-    payloadBytesToClient: toClient,
-    endReason: 'fin',
-    tcp: o.transport === 'udp' ? null : { handshake: true, gaps: 0, gapBytes: 0, retransmissions: 0, overlapMismatches: 0 },
-  };
 }
 
 /** HMI polls the PLC: the PLC becomes a controller and 10.10.1.0/24 a controller zone. */

@@ -77,6 +77,20 @@ interface PairWindow {
 /** Errors that say the addressed unit is not there (a gateway's dead path, an unknown IEC 104 common address). */
 const NO_SUCH_UNIT = new Set(['gateway_path_unavailable', 'gateway_target_device_failed_to_respond', 'unknown_common_address', 'unknown_common_address_negative']);
 
+/**
+ * What a request addresses behind its server. A DNP3 outstation answers only its configured master: trying master
+ * (source) addresses is as much a sweep as trying outstation addresses, so DNP3 counts the pair.
+ */
+function unitId(t: TransactionRecord, unit: number): number {
+  if (t.protocol !== 'dnp3') return unit;
+  const master = (t as { dnp3?: { master?: unknown } }).dnp3?.master;
+  return typeof master === 'number' ? master * 65536 + unit : unit;
+}
+
+function linkAddresses(ids: ReadonlySet<number>): string[] {
+  return [...ids].sort((a, b) => a - b).map((id) => `${Math.floor(id / 65536)}→${id % 65536}`);
+}
+
 /** The unit addressed did not answer as a device: no response, or an error that says it is not there. */
 const unitMissing = (t: TransactionRecord): boolean => t.outcome === 'no_response' || (t.outcome === 'exception' && t.error !== undefined && NO_SUCH_UNIT.has(t.error.name));
 
@@ -138,8 +152,9 @@ export const remoteDiscovery: Detection = {
       const w = pairs.at(t.client.ip, t.server.ip, t.ts);
       if (w === null) return;
       if (typeof unit === 'number') {
-        addCapped(w.units, unit, UNIT_SWEEP_MIN_UNITS);
-        if (unitMissing(t)) addCapped(w.failedUnits, unit, UNIT_SWEEP_MIN_FAILED);
+        const id = unitId(t, unit);
+        addCapped(w.units, id, UNIT_SWEEP_MIN_UNITS);
+        if (unitMissing(t)) addCapped(w.failedUnits, id, UNIT_SWEEP_MIN_FAILED);
         if (!w.unitFired && (w.failedUnits.size >= UNIT_SWEEP_MIN_FAILED || w.units.size >= UNIT_SWEEP_MIN_UNITS)) {
           w.unitFired = true;
           ctx.raise(info, {
@@ -148,9 +163,9 @@ export const remoteDiscovery: Detection = {
             dst: t.server.ip,
             protocol: t.protocol,
             key: 'unit_sweep',
-            title: `${t.protocol} unit-id sweep of ${t.server.ip} by ${t.client.ip} (${w.units.size} unit ids, ${w.failedUnits.size} unanswered, in ${SWEEP_WINDOW_SEC} s)`,
+            title: `${t.protocol} ${t.protocol === 'dnp3' ? 'link-address' : 'unit-id'} sweep of ${t.server.ip} by ${t.client.ip} (${w.units.size} ${t.protocol === 'dnp3' ? 'master/outstation pairs' : 'unit ids'}, ${w.failedUnits.size} unanswered, in ${SWEEP_WINDOW_SEC} s)`,
             evidence: evidenceOf(t),
-            facts: { unit_ids: [...w.units].sort((a, b) => a - b), unanswered_unit_ids: [...w.failedUnits].sort((a, b) => a - b) },
+            facts: t.protocol === 'dnp3' ? { link_addresses: linkAddresses(w.units), unanswered_link_addresses: linkAddresses(w.failedUnits) } : { unit_ids: [...w.units].sort((a, b) => a - b), unanswered_unit_ids: [...w.failedUnits].sort((a, b) => a - b) },
           });
         }
       }
