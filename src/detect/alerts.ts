@@ -13,6 +13,8 @@ const EVIDENCE_HEAD = 5;
 const EVIDENCE_TAIL = 5;
 /** A repeat within this many capture seconds of the alert's latest evidence only counts (DetectContext.repeat). */
 const REPEAT_EVIDENCE_SEC = 1;
+/** Techniques one alert lists (a feed's indicator may name many). */
+const MAX_TECHNIQUES = 32;
 
 export interface AlertEndpoint {
   ip: string;
@@ -50,6 +52,8 @@ class AlertState implements AlertHandle {
   evidenceTs = -Infinity;
   /** In the table's changed set. */
   dirty = false;
+  /** The detection's techniques and those its findings added. */
+  techniques: readonly string[];
   readonly head: Evidence[] = [];
   readonly tail: Evidence[] = [];
   facts: Record<string, unknown> = {};
@@ -65,6 +69,7 @@ class AlertState implements AlertHandle {
   ) {
     this.severity = info.severity;
     this.title = info.title;
+    this.techniques = info.techniques;
   }
 
   add(f: Finding): void {
@@ -80,6 +85,9 @@ class AlertState implements AlertHandle {
     if (f.title !== undefined) this.title = f.title;
     if (f.severity !== undefined && ALERT_SEVERITIES.indexOf(f.severity) > ALERT_SEVERITIES.indexOf(this.severity)) this.severity = f.severity;
     if (f.facts !== undefined) Object.assign(this.facts, f.facts);
+    if (f.techniques !== undefined) {
+      for (const t of f.techniques) if (!this.techniques.includes(t) && this.techniques.length < MAX_TECHNIQUES) this.techniques = [...this.techniques, t];
+    }
   }
 }
 
@@ -176,8 +184,8 @@ function render(a: AlertState, assetOf: (ip: string) => string | null): Detected
     kind: a.info.kind,
     severity: a.severity,
     confidence: a.info.confidence,
-    techniques: [...a.info.techniques],
-    tactics: [...new Set(a.info.techniques.flatMap((t) => tacticsOf(t).map((x) => x.name)))],
+    techniques: [...a.techniques],
+    tactics: [...new Set(a.techniques.flatMap((t) => tacticsOf(t).map((x) => x.name)))],
     src: ep(a.src),
     dst: ep(a.dst),
     protocol: a.protocol,

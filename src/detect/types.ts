@@ -58,6 +58,8 @@ export interface Finding {
   readonly evidence: Evidence;
   /** Facts for the analyst, merged into the alert (latest wins). */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /** ATT&CK for ICS techniques this finding adds to the detection's (an indicator's own, from its feed). */
+  readonly techniques?: readonly string[];
 }
 
 /** An ARP packet as detectors see it (Ethernet/IPv4 only). */

@@ -186,6 +186,8 @@ export class Pipeline implements FrameHandler {
   }
 
   /** End of all input: ends every flow so sessions see their last bytes. */
+  // Detectors are not expired here: the end of a capture is not the passing of time (a poll that "stops" because the
+  // recording ended is no change), and their windows are judged as records arrive.
   finish(): void {
     try {
       this.flows.flush(Number.isFinite(this.clockSec) ? this.clockSec : 0);

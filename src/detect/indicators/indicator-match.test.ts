@@ -77,6 +77,8 @@ test('indicator.match: a flow to a listed address fires with the indicator conte
   assert.equal(ind.confidence, 85);
   assert.equal(ind.created_by, 'Example OT ISAC');
   assert.deepEqual(ind.techniques, ['T0869']);
+  assert.deepEqual(a.techniques, ['T0869'], 'the alert carries the indicator’s technique');
+  assert.deepEqual(a.tactics, ['Command and Control']);
   assert.ok((ind.description as string).length <= 501, 'description cut to 500 characters');
   assert.match(ind.pattern as string, /^\[ipv4-addr:value = '203\.0\.113\.7'\]/);
   assert.deepEqual(a.facts.matched, { field: 'server.ip', value: '203.0.113.7' });

@@ -4,6 +4,7 @@
 // name hints repeat them. Hash indicators have no traffic source yet (file transfers will feed matchHash).
 import type { FlowRecord } from '../../flow/flow.js';
 import type { TransactionRecord } from '../../pipeline/detail.js';
+import { isTechniqueId } from '../attack/index.js';
 import type { Detection, DetectionInfo, DetectContext } from '../types.js';
 import type { Indicator } from './indicator.js';
 import { IndicatorSet } from './indicator-set.js';
@@ -27,7 +28,7 @@ export const indicatorMatchInfo: DetectionInfo = {
   kind: 'indicator',
   severity: 'medium',
   confidence: 0.9,
-  // Indicators name what is bad, not what the adversary did: techniques come with the indicator (facts.indicator.techniques).
+  // Indicators name what is bad, not what the adversary did: each hit adds the techniques its indicator names.
   techniques: [],
   playbook: {
     meaning:
@@ -152,6 +153,8 @@ function raise(ctx: DetectContext, ind: Indicator, h: Hit): void {
     severity,
     evidence: { ts: h.ts, flow: h.flow, protocol: h.protocol, what: h.what, target: { field: h.field, value: h.value }, note: `indicator ${ind.id}` },
     facts: { indicator: indicatorFacts(ind), matched: { field: h.field, value: h.value } },
+    // The feed's ATT&CK for ICS techniques (enterprise ids and unknown ones stay in facts.indicator.techniques only).
+    techniques: ind.techniques.filter(isTechniqueId),
   });
 }
 
