@@ -1,8 +1,7 @@
 // `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start) and
 // live interfaces (tcpdump), and the HTTP API, bound to 127.0.0.1 unless told otherwise.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { loadIntel } from './intel.js';
-import type { IndicatorSet } from '../detect/indicators/indicator-set.js';
+import { IntelLibrary, parseIntelFiles, type LoadedIntel } from '../server/intel.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
 import { StoreError } from '../store/store.js';
@@ -47,10 +46,10 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write('lantern: --tls-cert and --tls-key go together\n');
     return 2;
   }
-  let indicators: IndicatorSet | null = null;
+  let intelFiles: LoadedIntel[] = [];
   if (opts.intel !== undefined && opts.intel.length > 0) {
     try {
-      indicators = loadIntel(opts.intel, (line) => process.stdout.write(`${line}\n`));
+      intelFiles = parseIntelFiles(opts.intel);
     } catch (err) {
       process.stderr.write(`lantern: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
@@ -65,7 +64,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     return 1;
   }
   const auth = new StoreAuth(store);
-  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, indicators } });
+  const intel = new IntelLibrary(store, { commandLine: intelFiles, say: (line) => process.stdout.write(`${line}\n`) });
+  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn }, intel: intel.feed });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
@@ -73,7 +73,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {

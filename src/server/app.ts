@@ -17,6 +17,8 @@ import type { Sensor } from './sensor.js';
 import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
 import { registerAlertRoutes } from './routes-alerts.js';
+import { registerIntelRoutes } from './routes-intel.js';
+import type { IntelLibrary } from './intel.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
 import { isConsoleRoute, registerConsole } from './console.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
   sensor?: Sensor;
   /** Where uploads wait while analysed. */
   uploadDir?: string;
+  /** Threat-intel sources: imported and removed through /api/intel (with `store`). */
+  intel?: IntelLibrary;
   /** TLS: serve HTTPS with this key and certificate (PEM). */
   https?: { key: Buffer; cert: Buffer };
   /** Set the Secure flag on cookies (when served over TLS). */
@@ -284,6 +288,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
             },
           },
     );
+    if (o.intel !== undefined) registerIntelRoutes(app, o.intel, audit);
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
   }

@@ -10,6 +10,7 @@ import { StoreBatchWriter } from '../store/batch-writer.js';
 import { toStoreAlert } from '../detect/alerts.js';
 import type { DetectionOptions } from '../detect/engine.js';
 import { Baseline } from '../detect/modeling/index.js';
+import { IntelFeed } from '../detect/indicators/intel-feed.js';
 
 /** The store setting holding the modeling baseline (docs/modeling.md has its JSON). */
 export const BASELINE_SETTING = 'modeling.baseline';
@@ -103,18 +104,22 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private readonly detection: DetectionOptions | undefined;
   /** The modeling baseline of the files' pipeline, kept in the store; live interfaces learn their own. */
   readonly baseline: Baseline;
+  /** The threat intel every pipeline matches (the server replaces its set on import: src/server/intel.ts). */
+  readonly intel: IntelFeed;
 
   constructor(
     private readonly store: Store,
-    options: { detail?: DetailOptions; detection?: DetectionOptions } = {},
+    options: { detail?: DetailOptions; detection?: DetectionOptions; intel?: IntelFeed } = {},
   ) {
     super();
     this.writer = new StoreBatchWriter(store, EVENT_BATCH);
     this.detail = options.detail;
-    this.detection = options.detection;
+    const given = options.detection?.indicators;
+    this.intel = options.intel ?? (given instanceof IntelFeed ? given : new IntelFeed(given ?? undefined));
+    this.detection = { ...options.detection, indicators: this.intel };
     this.baseline = loadBaseline(store, options.detection?.learnSeconds);
     const baseline = this.baseline;
-    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: { ...options.detection, baseline: () => baseline } });
+    this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: { ...this.detection, baseline: () => baseline } });
   }
 
   /**

@@ -555,6 +555,10 @@ export class SqliteStore implements Store {
     this.run('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)', [key, jsonOrThrow(value)]);
   }
 
+  deleteSetting(key: string): void {
+    this.run('DELETE FROM settings WHERE key = ?', [key]);
+  }
+
   retention(policy: RetentionPolicy): RetentionResult {
     const out: RetentionResult = { events: 0, hints: 0, counters: 0, audit: 0, bytes: 0 };
     if (policy.maxAgeSeconds !== undefined) {

@@ -279,6 +279,7 @@ export interface Store {
 
   getSetting(key: string): unknown;
   putSetting(key: string, value: unknown): void;
+  deleteSetting(key: string): void;
 
   retention(policy: RetentionPolicy): RetentionResult;
   /** Counts every table: seconds on a large store, not for a hot path. */

@@ -268,3 +268,38 @@ export interface Counters {
     [k: string]: unknown;
   } | null;
 }
+
+/** A threat-intel source and its report (GET /api/intel; docs/api.md, "Threat intel"). */
+export interface IntelSource {
+  id: string;
+  name: string;
+  origin: 'api' | 'command line';
+  format: 'stix' | 'list' | null;
+  added: number;
+  added_by: string | null;
+  bytes: number;
+  counts: { loaded: number; not_evaluable: number; expired: number; revoked: number; bad_lines: number; skipped_lines: number; duplicates: number; dropped: number };
+  not_evaluable_by_reason: Record<string, number>;
+  bad_line_samples: { line: number; text: string; reason: string }[];
+  problem: string | null;
+}
+
+export interface IntelOverview {
+  indicators: number;
+  dropped: number;
+  max_indicators: number;
+  kinds: Record<'indicators' | 'ipv4' | 'ipv6' | 'cidr4' | 'cidr6' | 'domain' | 'url' | 'hash', number>;
+  max_source_bytes: number;
+  max_sources: number;
+  /** What each not-evaluable reason code means. */
+  reasons: Record<string, string>;
+  sources: IntelSource[];
+}
+
+export interface IntelNotEvaluable {
+  id: string;
+  name: string;
+  total: number;
+  truncated: boolean;
+  items: { id: string; name: string | null; pattern: string; code: string; reason: string }[];
+}

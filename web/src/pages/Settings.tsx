@@ -12,6 +12,7 @@ import { Users } from '../settings/Users';
 import { Retention } from '../settings/Retention';
 import { Audit } from '../settings/Audit';
 import { Baseline } from '../settings/Baseline';
+import { Intel } from '../settings/Intel';
 import '../settings/settings.css';
 
 export function Settings() {
@@ -23,6 +24,7 @@ export function Settings() {
     { id: 'settings-account', label: 'Your account' },
     { id: 'settings-retention', label: 'Retention' },
     { id: 'settings-baseline', label: 'Baseline' },
+    { id: 'settings-intel', label: 'Threat intel' },
     { id: 'settings-tokens', label: 'API tokens' },
     { id: 'settings-users', label: 'Users' },
     { id: 'settings-audit', label: 'Audit log' },
@@ -44,6 +46,7 @@ export function Settings() {
         <Account />
         <Retention onChange={changed} />
         <Baseline onChange={changed} />
+        <Intel onChange={changed} />
         <Tokens onChange={changed} refresh={changes} />
         <Users onChange={changed} />
         <Audit refresh={changes} />
