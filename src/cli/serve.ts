@@ -2,6 +2,8 @@
 // live interfaces (tcpdump), and the HTTP API, bound to 127.0.0.1 unless told otherwise.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { IntelLibrary, parseIntelFiles, type LoadedIntel } from '../server/intel.js';
+import { Notifier } from '../notify/notifier.js';
+import { loadTargets } from '../notify/config.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
 import { StoreError } from '../store/store.js';
@@ -65,7 +67,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   const auth = new StoreAuth(store);
   const intel = new IntelLibrary(store, { commandLine: intelFiles, say: (line) => process.stdout.write(`${line}\n`) });
-  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn }, intel: intel.feed });
+  const notifier = new Notifier({ targets: loadTargets(store) });
+  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn }, intel: intel.feed, notifier });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
@@ -73,7 +76,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, notifier, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {
@@ -138,6 +141,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   await sensor.stopLive();
   await sensor.idle();
   flush();
+  await notifier.close();
   try {
     sensor.saveBaseline();
   } catch (err) {

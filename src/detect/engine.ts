@@ -48,12 +48,14 @@ export class DetectionEngine implements DetectContext {
   readonly errorSamples: string[] = [];
   private readonly running: Running[];
   // Per callback, the detectors that have it: the hot path loops over these without closures or checks.
-  private readonly onTransaction: Running[];
-  private readonly onHint: Running[];
-  private readonly onFlowEnd: Running[];
-  private readonly onFlowVolume: Running[];
-  private readonly onArp: Running[];
-  private readonly onExpire: Running[];
+  private onTransaction: Running[] = [];
+  private onHint: Running[] = [];
+  private onFlowEnd: Running[] = [];
+  private onFlowVolume: Running[] = [];
+  private onArp: Running[] = [];
+  private onExpire: Running[] = [];
+  /** Detections the analyst switched off while running (setDisabled). */
+  private off: ReadonlySet<string> = new Set();
   private readonly industrialServers = new Set<string>();
   private failed = 0;
   private lastExpire = -Infinity;
@@ -65,18 +67,30 @@ export class DetectionEngine implements DetectContext {
   ) {
     const off = new Set(options.disabled ?? []);
     this.running = (options.detections ?? builtinDetections(options)).filter((d) => !off.has(d.id)).map((detection) => ({ detection, detector: detection.create(), failed: false }));
-    this.onTransaction = this.running.filter((r) => r.detector.transaction !== undefined);
-    this.onHint = this.running.filter((r) => r.detector.hint !== undefined);
-    this.onFlowEnd = this.running.filter((r) => r.detector.flowEnd !== undefined);
-    this.onFlowVolume = this.running.filter((r) => r.detector.flowVolume !== undefined);
-    this.onArp = this.running.filter((r) => r.detector.arp !== undefined);
-    this.onExpire = this.running.filter((r) => r.detector.expire !== undefined);
+    this.route();
     this.alerts = new AlertTable(options.maxAlerts ?? DEFAULT_MAX_ALERTS);
     this.assetOf = options.assets ?? (() => null);
   }
 
   asset(ip: string): AssetContext | null {
     return this.assetOf(ip);
+  }
+
+  /** Switches detections off (and the others back on) from the next record: their state is kept. */
+  setDisabled(ids: Iterable<string>): void {
+    this.off = new Set(ids);
+    this.route();
+  }
+
+  /** Per callback, the detectors that have it and are on. */
+  private route(): void {
+    const on = this.running.filter((r) => !this.off.has(r.detection.id));
+    this.onTransaction = on.filter((r) => r.detector.transaction !== undefined);
+    this.onHint = on.filter((r) => r.detector.hint !== undefined);
+    this.onFlowEnd = on.filter((r) => r.detector.flowEnd !== undefined);
+    this.onFlowVolume = on.filter((r) => r.detector.flowVolume !== undefined);
+    this.onArp = on.filter((r) => r.detector.arp !== undefined);
+    this.onExpire = on.filter((r) => r.detector.expire !== undefined);
   }
 
   raise(detection: DetectionInfo, finding: Finding): void {

@@ -7,6 +7,7 @@ import { FLOW_ANOMALIES, TCP_STREAM_ANOMALIES } from '../flow/anomalies.js';
 import { PIPELINE_ANOMALIES } from './anomalies.js';
 import { defaultRegistry } from '../protocols/registry.js';
 import { LINK_DISCOVERY_ANOMALIES } from '../protocols/link-discovery/anomalies.js';
+import { NOTIFY_ANOMALIES } from '../notify/anomalies.js';
 
 export interface CatalogueSection {
   stage: string;
@@ -20,6 +21,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   { stage: 'pipeline', definitions: PIPELINE_ANOMALIES.definitions },
   { stage: 'link discovery (LLDP, CDP)', definitions: LINK_DISCOVERY_ANOMALIES.definitions },
   ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
+  { stage: 'notifications', definitions: NOTIFY_ANOMALIES.definitions },
 ];
 
 export const ALL_ANOMALIES: readonly AnomalyDefinition[] = ANOMALY_SECTIONS.flatMap((s) => s.definitions);

@@ -19,6 +19,8 @@ import { registerStream } from './stream.js';
 import { registerAlertRoutes } from './routes-alerts.js';
 import { registerIntelRoutes } from './routes-intel.js';
 import type { IntelLibrary } from './intel.js';
+import { registerNotifyRoutes } from './routes-notify.js';
+import type { Notifier } from '../notify/notifier.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
 import { isConsoleRoute, registerConsole } from './console.js';
@@ -38,6 +40,8 @@ export interface AppOptions {
   uploadDir?: string;
   /** Threat-intel sources: imported and removed through /api/intel (with `store`). */
   intel?: IntelLibrary;
+  /** Webhook and syslog targets: configured through /api/notify (with `store`). */
+  notifier?: Notifier;
   /** TLS: serve HTTPS with this key and certificate (PEM). */
   https?: { key: Buffer; cert: Buffer };
   /** Set the Secure flag on cookies (when served over TLS). */
@@ -289,6 +293,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
           },
     );
     if (o.intel !== undefined) registerIntelRoutes(app, o.intel, audit);
+    if (o.notifier !== undefined) registerNotifyRoutes(app, o.store, o.notifier, audit);
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
   }

@@ -7,7 +7,9 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { StoreBatchWriter } from '../store/batch-writer.js';
-import { toStoreAlert } from '../detect/alerts.js';
+import { AlertTriage, disabledDetections, readOverrides } from '../triage/alert-triage.js';
+import { fromStoreAlert } from '../notify/from-alert.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { DetectionOptions } from '../detect/engine.js';
 import { Baseline } from '../detect/modeling/index.js';
 import { IntelFeed } from '../detect/indicators/intel-feed.js';
@@ -104,12 +106,16 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private readonly detection: DetectionOptions | undefined;
   /** The modeling baseline of the files' pipeline, kept in the store; live interfaces learn their own. */
   readonly baseline: Baseline;
+  /** Scores, suppresses, stores and groups the alerts (src/triage/alert-triage.ts). */
+  readonly triage: AlertTriage;
+  /** Sends alerts to webhooks and syslog (src/notify/), when serve has one. */
+  private readonly notifier: Notifier | null;
   /** The threat intel every pipeline matches (the server replaces its set on import: src/server/intel.ts). */
   readonly intel: IntelFeed;
 
   constructor(
     private readonly store: Store,
-    options: { detail?: DetailOptions; detection?: DetectionOptions; intel?: IntelFeed } = {},
+    options: { detail?: DetailOptions; detection?: DetectionOptions; intel?: IntelFeed; notifier?: Notifier } = {},
   ) {
     super();
     this.writer = new StoreBatchWriter(store, EVENT_BATCH);
@@ -120,6 +126,15 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
     this.baseline = loadBaseline(store, options.detection?.learnSeconds);
     const baseline = this.baseline;
     this.pipeline = new Pipeline({ events: this.writer, detail: options.detail, detection: { ...this.detection, baseline: () => baseline } });
+    this.triage = new AlertTriage(store);
+    this.notifier = options.notifier ?? null;
+    this.applyOverrides();
+  }
+
+  /** The analyst's per-detection switches (store setting), applied to every running pipeline. */
+  applyOverrides(): void {
+    const off = disabledDetections(readOverrides(this.store));
+    for (const p of [this.pipeline, ...this.live.map((l) => l.pipeline)]) p.detection?.setDisabled(off);
   }
 
   /**
@@ -147,6 +162,7 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   addInterface(opts: Omit<LiveSourceOptions, 'detail'>): LiveSource {
     const source = new LiveSource(this.writer, { detail: this.detail, detection: this.detection, ...opts });
     this.live.push(source);
+    source.pipeline.detection?.setDisabled(disabledDetections(readOverrides(this.store)));
     return source;
   }
 
@@ -222,7 +238,12 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
     const newAlerts: string[] = [];
     for (const p of pipelines) {
       const changed = p.detection?.alerts.takeChanged((ip) => p.assetIdOf(ip)) ?? [];
-      for (let i = 0; i < changed.length; i += RECORD_BATCH) newAlerts.push(...this.store.upsertAlerts(changed.slice(i, i + RECORD_BATCH).map(toStoreAlert)));
+      const r = this.triage.ingest(changed, (ip) => p.detection?.asset(ip) ?? null);
+      newAlerts.push(...r.fresh);
+      if (this.notifier !== null) {
+        const fresh = new Set(r.fresh);
+        for (const a of r.shown) this.notifier.offer(fromStoreAlert(a, a.score ?? 0), fresh.has(a.id) ? 'alert.new' : 'alert.updated');
+      }
     }
     // Marks are cleared only once every pipeline's records are in: a failed write leaves them for the next flush.
     for (const d of deltas) d.commit();

@@ -175,6 +175,64 @@ export const MIGRATIONS: readonly Migration[] = [
         ) GROUP BY ip, hour, protocol, access, outcome, type;
     `,
   },
+  {
+    version: 3,
+    name: 'triage: risk score, queues, incidents, suppressions, dwell-time stamps, playbook checks',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN score REAL NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN queue TEXT NOT NULL DEFAULT 'later';
+      ALTER TABLE alerts ADD COLUMN score_factors TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE alerts ADD COLUMN incident TEXT;
+      ALTER TABLE alerts ADD COLUMN suppressed_by INTEGER;
+      ALTER TABLE alerts ADD COLUMN raised_at REAL;
+      ALTER TABLE alerts ADD COLUMN acknowledged_at REAL;
+      ALTER TABLE alerts ADD COLUMN resolved_at REAL;
+      ALTER TABLE alerts ADD COLUMN playbook TEXT;
+      CREATE INDEX alerts_score ON alerts (score, id);
+      CREATE INDEX alerts_queue ON alerts (queue, score, id);
+      CREATE INDEX alerts_incident ON alerts (incident);
+      CREATE INDEX alerts_raised ON alerts (raised_at);
+
+      CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        status TEXT NOT NULL,
+        assignee TEXT,
+        severity TEXT NOT NULL,
+        score REAL NOT NULL,
+        queue TEXT NOT NULL,
+        score_factors TEXT NOT NULL,
+        tactics TEXT NOT NULL,
+        hosts TEXT NOT NULL,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        alerts INTEGER NOT NULL,
+        raised_at REAL NOT NULL,
+        acknowledged_at REAL,
+        resolved_at REAL,
+        playbook TEXT
+      );
+      CREATE INDEX incidents_score ON incidents (score, id);
+      CREATE INDEX incidents_status ON incidents (status, score, id);
+      CREATE TABLE incident_hosts (host TEXT NOT NULL, incident TEXT NOT NULL, PRIMARY KEY (host, incident)) WITHOUT ROWID;
+      CREATE INDEX incident_hosts_incident ON incident_hosts (incident);
+
+      CREATE TABLE suppressions (
+        id INTEGER PRIMARY KEY,
+        detection TEXT,
+        host TEXT,
+        asset TEXT,
+        reason TEXT NOT NULL,
+        created REAL NOT NULL,
+        created_by TEXT,
+        expires REAL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        suppressed INTEGER NOT NULL DEFAULT 0,
+        last_suppressed REAL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -7,10 +7,11 @@ import type { AssetRecord, ConnectionRecord } from '../inventory/snapshot.js';
 import type { HintRecord } from '../pipeline/events.js';
 import { STORE_ANOMALIES } from './anomalies.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
+import { TriageTables } from './triage.js';
+import { cond, decodeCursor, jsonOrThrow, num, page, pageLimit, toJson, whereSql, type Param, type Row } from './sql.js';
 import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
-  DEFAULT_PAGE_LIMIT,
   MAX_HISTOGRAM_BUCKETS,
   MAX_PAGE_LIMIT,
   OPEN_ALERT_STATUSES,
@@ -68,8 +69,6 @@ const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
 const COUNTED_TABLES = ['events', 'hints', 'assets', 'connections', 'counters', 'alerts', 'alert_comments', 'users', 'sessions', 'api_tokens', 'audit', 'settings'];
 const ALERT_COUNT_FIELDS: readonly AlertCountField[] = ['status', 'severity', 'detection', 'assignee'];
 
-type Param = string | number | null;
-type Row = Record<string, unknown>;
 
 export class SqliteStore implements Store {
   readonly anomalies = new AnomalyCounter();
@@ -79,6 +78,8 @@ export class SqliteStore implements Store {
   private readonly insertHints: (records: readonly HintRecord[], result: WriteResult) => void;
   private readonly upsertAssets: (records: readonly AssetRecord[], result: WriteResult) => void;
   private readonly upsertConnections: (records: readonly ConnectionRecord[], result: WriteResult) => void;
+  /** Incidents, suppression rules and dwell time (src/store/triage.ts). */
+  readonly triage: TriageTables;
 
   constructor(
     readonly path: string,
@@ -100,6 +101,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw e;
     }
+    this.triage = new TriageTables(this.db);
 
     const ev = this.db.prepare(
       'INSERT INTO events (ts, hour, protocol, type, flow, client_ip, server_ip, operation, access, outcome, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -340,8 +342,31 @@ export class SqliteStore implements Store {
     if (bad !== null) throw new StoreError('store.invalid_record', `alert: ${bad}`);
     this.db.transaction(() => {
       this.run(
-        'INSERT OR REPLACE INTO alerts (id, detection, severity, status, title, first_seen, last_seen, count, assignee, assets, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [alert.id, alert.detection, alert.severity, alert.status, alert.title, alert.first_seen, alert.last_seen, alert.count, alert.assignee ?? null, jsonOrThrow(alert.assets), jsonOrThrow(alert.details ?? {})],
+        `INSERT OR REPLACE INTO alerts (id, detection, severity, status, title, first_seen, last_seen, count, assignee, assets, details,
+           score, queue, score_factors, incident, suppressed_by, raised_at, acknowledged_at, resolved_at, playbook)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          alert.id,
+          alert.detection,
+          alert.severity,
+          alert.status,
+          alert.title,
+          alert.first_seen,
+          alert.last_seen,
+          alert.count,
+          alert.assignee ?? null,
+          jsonOrThrow(alert.assets),
+          jsonOrThrow(alert.details ?? {}),
+          alert.score ?? 0,
+          alert.queue ?? 'later',
+          jsonOrThrow(alert.score_factors ?? []),
+          alert.incident ?? null,
+          alert.suppressed_by ?? null,
+          alert.raised_at ?? Date.now() / 1000,
+          alert.acknowledged_at ?? null,
+          alert.resolved_at ?? null,
+          alert.playbook == null ? null : jsonOrThrow(alert.playbook),
+        ],
       );
       this.run('DELETE FROM alert_assets WHERE alert = ?', [alert.id]);
       for (const a of alert.assets) this.run('INSERT OR IGNORE INTO alert_assets (asset, alert) VALUES (?, ?)', [a, alert.id]);
@@ -362,14 +387,11 @@ export class SqliteStore implements Store {
           fresh.push(a.id);
           continue;
         }
-        this.run('UPDATE alerts SET title = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), count = ?, details = ? WHERE id = ?', [
-          a.title,
-          a.first_seen,
-          a.last_seen,
-          a.count,
-          jsonOrThrow(a.details ?? {}),
-          a.id,
-        ]);
+        // The detection's view moves on; the analyst's (status, assignee, severity, playbook, incident) stays.
+        this.run(
+          'UPDATE alerts SET title = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), count = ?, details = ?, score = ?, queue = ?, score_factors = ?, suppressed_by = ? WHERE id = ?',
+          [a.title, a.first_seen, a.last_seen, a.count, jsonOrThrow(a.details ?? {}), a.score ?? 0, a.queue ?? 'later', jsonOrThrow(a.score_factors ?? []), a.suppressed_by ?? null, a.id],
+        );
       }
     })();
     return fresh;
@@ -380,13 +402,19 @@ export class SqliteStore implements Store {
     if (bad !== null) throw new StoreError('store.invalid_record', `alert patch: ${bad}`);
     const sets: string[] = [];
     const params: Param[] = [];
-    for (const key of ['severity', 'status', 'title', 'assignee', 'last_seen', 'count'] as const) {
+    for (const key of ['severity', 'status', 'title', 'assignee', 'last_seen', 'count', 'score', 'queue'] as const) {
       const v = patch[key];
       if (v === undefined) continue;
       sets.push(`${key} = ?`);
       params.push(v);
     }
     if (patch.details !== undefined) cond(sets, params, 'details = ?', jsonOrThrow(patch.details));
+    if (patch.score_factors !== undefined) cond(sets, params, 'score_factors = ?', jsonOrThrow(patch.score_factors));
+    if (patch.playbook !== undefined) cond(sets, params, 'playbook = ?', patch.playbook === null ? null : jsonOrThrow(patch.playbook));
+    // Dwell-time stamps: the first move past `new`, and the first close.
+    if (patch.status !== undefined && patch.status !== 'new') cond(sets, params, 'acknowledged_at = coalesce(acknowledged_at, ?)', Date.now() / 1000);
+    if (patch.status !== undefined && CLOSED.includes(patch.status)) cond(sets, params, 'resolved_at = coalesce(resolved_at, ?)', Date.now() / 1000);
+    if (patch.status !== undefined && !CLOSED.includes(patch.status)) sets.push('resolved_at = NULL');
     if (sets.length === 0) return this.get('SELECT 1 AS x FROM alerts WHERE id = ?', [id]) !== undefined;
     return this.run(`UPDATE alerts SET ${sets.join(', ')} WHERE id = ?`, [...params, id]).changes > 0;
   }
@@ -399,12 +427,13 @@ export class SqliteStore implements Store {
   listAlerts(filter: AlertFilter, cursor?: string | null, limit?: number): Page<AlertRecord> {
     const n = pageLimit(limit);
     const w = alertWhere(filter);
+    const by = filter.sort === 'score' ? 'score' : 'last_seen';
     if (cursor) {
-      const [ts, id] = decodeCursor(cursor, 'string');
-      cond(w.where, w.params, '(last_seen, id) < (?, ?)', ts, id);
+      const [k, id] = decodeCursor(cursor, 'string');
+      cond(w.where, w.params, `(${by}, id) < (?, ?)`, k, id);
     }
-    const rows = this.all(`SELECT * FROM alerts ${whereSql(w.where)} ORDER BY last_seen DESC, id DESC LIMIT ?`, [...w.params, n + 1]);
-    return page(rows, n, alertOf, (r) => [r.last_seen as number, r.id as string]);
+    const rows = this.all(`SELECT * FROM alerts ${whereSql(w.where)} ORDER BY ${by} DESC, id DESC LIMIT ?`, [...w.params, n + 1]);
+    return page(rows, n, alertOf, (r) => [r[by] as number, r.id as string]);
   }
 
   countAlertsBy(field: AlertCountField, filter: AlertFilter = {}): Record<string, number> {
@@ -852,8 +881,15 @@ function alertWhere(f: AlertFilter): { where: string[]; params: Param[] } {
   if (f.detection !== undefined) cond(where, params, 'detection = ?', f.detection);
   if (f.asset !== undefined) cond(where, params, 'id IN (SELECT alert FROM alert_assets WHERE asset = ?)', f.asset);
   if (f.since !== undefined) cond(where, params, 'last_seen >= ?', num(f.since, 'since'));
+  if (f.queue !== undefined) cond(where, params, 'queue = ?', f.queue);
+  if (f.incident !== undefined) cond(where, params, 'incident = ?', f.incident);
+  if (f.suppressed === true) where.push('suppressed_by IS NOT NULL');
+  if (f.suppressed === false) where.push('suppressed_by IS NULL');
   return { where, params };
 }
+
+/** Statuses that close an alert (its resolution time). */
+const CLOSED: readonly string[] = ['resolved', 'false_positive', 'learned'];
 
 function alertOf(r: Row): AlertRecord {
   return {
@@ -868,66 +904,16 @@ function alertOf(r: Row): AlertRecord {
     count: r.count as number,
     assignee: r.assignee as string | null,
     details: JSON.parse(r.details as string) as Record<string, unknown>,
+    score: r.score as number,
+    queue: r.queue as AlertRecord['queue'],
+    score_factors: JSON.parse(r.score_factors as string) as AlertRecord['score_factors'],
+    incident: r.incident as string | null,
+    suppressed_by: r.suppressed_by as number | null,
+    raised_at: r.raised_at as number | null,
+    acknowledged_at: r.acknowledged_at as number | null,
+    resolved_at: r.resolved_at as number | null,
+    playbook: r.playbook === null ? null : (JSON.parse(r.playbook as string) as AlertRecord['playbook']),
   };
-}
-
-function cond(where: string[], params: Param[], sql: string, ...values: Param[]): void {
-  where.push(sql);
-  params.push(...values);
-}
-
-function whereSql(where: readonly string[]): string {
-  return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-}
-
-function page<T>(rows: Row[], limit: number, item: (r: Row) => T, key: (r: Row) => [number | string, number | string]): Page<T> {
-  const more = rows.length > limit;
-  if (more) rows.length = limit;
-  return { items: rows.map(item), next: more && rows.length > 0 ? encodeCursor(key(rows[rows.length - 1])) : null };
-}
-
-function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new StoreError('store.bad_limit', `limit must be a positive integer, not ${String(limit)}`);
-  return Math.min(limit, MAX_PAGE_LIMIT);
-}
-
-function encodeCursor(key: [number | string, number | string]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string, idType: 'number'): [number, number];
-function decodeCursor(cursor: string, idType: 'string'): [number | string, string];
-function decodeCursor(cursor: string, idType: 'number' | 'string'): [number | string, number | string] {
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    v = null;
-  }
-  if (!Array.isArray(v) || v.length !== 2 || (typeof v[0] !== 'number' && typeof v[0] !== 'string') || typeof v[1] !== idType) {
-    throw new StoreError('store.bad_cursor', 'the cursor is not one this store issued for this list');
-  }
-  return v as [number | string, number | string];
-}
-
-function num(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new StoreError('store.bad_argument', `${name} must be a finite number, not ${String(v)}`);
-  return v;
-}
-
-function toJson(v: unknown): string | null {
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return null;
-  }
-}
-
-function jsonOrThrow(v: unknown): string {
-  const s = toJson(v);
-  if (s === null || s === undefined) throw new StoreError('store.bad_argument', 'value is not serialisable as JSON');
-  return s;
 }
 
 export function connectionKey(r: ConnectionRecord): string {

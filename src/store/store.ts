@@ -6,6 +6,8 @@ import type { RepeatSummaryRecord, TransactionRecord } from '../pipeline/detail.
 import type { HintRecord } from '../pipeline/events.js';
 import type { Access, Outcome } from '../protocols/operation.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../common/vocabulary.js';
+import type { Queue, ScoreFactor } from '../triage/score.js';
+import type { TriageTables } from './triage.js';
 
 export { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES };
 
@@ -99,9 +101,28 @@ export interface AlertRecord {
   assignee: string | null;
   /** Detection-specific facts. */
   details: Record<string, unknown>;
+  /** Risk score 0..100, its queue and its named factors (src/triage/score.ts). */
+  score?: number;
+  queue?: Queue;
+  score_factors?: ScoreFactor[];
+  /** The incident it is grouped in. */
+  incident?: string | null;
+  /** The suppression rule that hides it, while one does. */
+  suppressed_by?: number | null;
+  /** Wall-clock seconds: first stored, first moved past `new`, first closed (resolved, false positive, learned). */
+  raised_at?: number | null;
+  acknowledged_at?: number | null;
+  resolved_at?: number | null;
+  /** The playbook steps the analyst ticked (indexes into the detection's check and respond lists). */
+  playbook?: PlaybookChecks | null;
 }
 
-export type AlertPatch = Partial<Pick<AlertRecord, 'severity' | 'status' | 'title' | 'assignee' | 'last_seen' | 'count' | 'details'>>;
+export interface PlaybookChecks {
+  check: number[];
+  respond: number[];
+}
+
+export type AlertPatch = Partial<Pick<AlertRecord, 'severity' | 'status' | 'title' | 'assignee' | 'last_seen' | 'count' | 'details' | 'playbook' | 'score' | 'queue' | 'score_factors'>>;
 
 export interface AlertFilter {
   status?: AlertStatus;
@@ -112,6 +133,12 @@ export interface AlertFilter {
   asset?: string;
   /** last_seen >= since. */
   since?: number;
+  queue?: Queue;
+  incident?: string;
+  /** true: only suppressed alerts; false: only those no rule hides; absent: both. */
+  suppressed?: boolean;
+  /** Newest first seen (default) or highest score first. */
+  sort?: 'last_seen' | 'score';
 }
 
 export type AlertCountField = 'status' | 'severity' | 'detection' | 'assignee';
@@ -279,6 +306,8 @@ export interface Store {
 
   getSetting(key: string): unknown;
   putSetting(key: string, value: unknown): void;
+  /** Incidents, suppression rules and dwell time. */
+  readonly triage: TriageTables;
   deleteSetting(key: string): void;
 
   retention(policy: RetentionPolicy): RetentionResult;

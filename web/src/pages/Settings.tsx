@@ -13,6 +13,7 @@ import { Retention } from '../settings/Retention';
 import { Audit } from '../settings/Audit';
 import { Baseline } from '../settings/Baseline';
 import { Intel } from '../settings/Intel';
+import { Notifications } from '../settings/Notifications';
 import '../settings/settings.css';
 
 export function Settings() {
@@ -25,6 +26,7 @@ export function Settings() {
     { id: 'settings-retention', label: 'Retention' },
     { id: 'settings-baseline', label: 'Baseline' },
     { id: 'settings-intel', label: 'Threat intel' },
+    { id: 'settings-notifications', label: 'Notifications' },
     { id: 'settings-tokens', label: 'API tokens' },
     { id: 'settings-users', label: 'Users' },
     { id: 'settings-audit', label: 'Audit log' },
@@ -47,6 +49,7 @@ export function Settings() {
         <Retention onChange={changed} />
         <Baseline onChange={changed} />
         <Intel onChange={changed} />
+        <Notifications onChange={changed} />
         <Tokens onChange={changed} refresh={changes} />
         <Users onChange={changed} />
         <Audit refresh={changes} />
