@@ -16,7 +16,8 @@ import { StoreError, type Store } from '../store/store.js';
 import type { Sensor } from './sensor.js';
 import { registerDataRoutes } from './routes-data.js';
 import { registerStream } from './stream.js';
-import { registerAlertRoutes } from './routes-alerts.js';
+import { registerAlertRoutes, type BaselineControl } from './routes-alerts.js';
+import { registerTriageRoutes } from './routes-triage.js';
 import { registerIntelRoutes } from './routes-intel.js';
 import type { IntelLibrary } from './intel.js';
 import { registerNotifyRoutes } from './routes-notify.js';
@@ -277,10 +278,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (o.store !== undefined) {
     registerDataRoutes(app, o.store, o.sensor ?? null, o.uploadDir ?? join(tmpdir(), 'lantern-uploads'), audit);
     const sensor = o.sensor;
-    registerAlertRoutes(
-      app,
-      o.store,
-      audit,
+    const baseline: BaselineControl | null =
       sensor === undefined
         ? null
         : {
@@ -290,8 +288,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
               const b = sensor.baseline;
               return { complete: b.complete, learn_start: b.learnStart, learn_seconds: b.learnSeconds, size: b.size, not_learned: { ...b.notLearned } };
             },
-          },
-    );
+          };
+    registerAlertRoutes(app, o.store, audit, baseline);
+    registerTriageRoutes(app, o.store, audit, { baseline, overridesChanged: () => sensor?.applyOverrides() });
     if (o.intel !== undefined) registerIntelRoutes(app, o.intel, audit);
     if (o.notifier !== undefined) registerNotifyRoutes(app, o.store, o.notifier, audit);
     registerRetentionRoutes(app, o.store, audit);

@@ -1,6 +1,7 @@
 // Alert and workflow routes, ready for the detection and triage issues: list and count by filter, one alert with its
 // comments, status/assignee/severity changes (analyst), comments. Every change goes to the audit log.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { QUEUES } from '../triage/score.js';
 import { ApiError } from './errors.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, MAX_PAGE_LIMIT, type AlertFilter, type AlertPatch, type Store } from '../store/store.js';
 import { ERROR_RESPONSES, RECORD_SCHEMA, guard, type AuditFn } from './routes-data.js';
@@ -16,6 +17,42 @@ const FILTER = {
   detection: { type: 'string', maxLength: 64 },
   asset: { type: 'string', maxLength: 300 },
   since: { type: 'number' },
+  queue: { type: 'string', enum: QUEUES },
+  incident: { type: 'string', maxLength: 64 },
+  suppressed: { type: 'boolean', description: 'true: only alerts a suppression rule hides; false: only shown ones' },
+  sort: { type: 'string', enum: ['last_seen', 'score'], description: 'newest first (default) or highest risk score first' },
+} as const;
+
+/** Playbook steps ticked: indexes into the detection's `check` and `respond` lists. */
+export const PLAYBOOK_SCHEMA = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['check', 'respond'],
+  properties: { check: { type: 'array', maxItems: 50, items: { type: 'integer', minimum: 0, maximum: 49 } }, respond: { type: 'array', maxItems: 50, items: { type: 'integer', minimum: 0, maximum: 49 } } },
+} as const;
+
+/**
+ * One workflow change of an alert, audited with its before and after; marking a modeling alert learned extends the
+ * baseline. Shared by the alert, bulk and incident routes. False for an unknown alert.
+ */
+export function changeAlert(store: Store, baseline: BaselineControl | null, audit: AuditFn, req: FastifyRequest, id: string, patch: AlertPatch, via?: string): boolean {
+  const before = store.getAlert(id);
+  if (before === null) return false;
+  guard(() => store.updateAlert(id, patch));
+  const changes: Record<string, unknown> = {};
+  for (const k of Object.keys(patch) as (keyof AlertPatch)[]) changes[k] = { from: before[k] ?? null, to: patch[k] };
+  const details = before.details as { kind?: string; facts?: Record<string, unknown> };
+  if (patch.status === 'learned' && before.status !== 'learned' && details.kind === 'modeling' && baseline !== null) changes.baseline = baseline.learn(details.facts ?? {}) ? 'learned' : 'nothing to learn';
+  if (via !== undefined) changes.via = via;
+  audit(req, 'alert.update', id, changes);
+  return true;
+}
+
+export const ALERT_PATCH = {
+  status: { type: 'string', enum: ALERT_STATUSES },
+  assignee: { type: ['string', 'null'], maxLength: 64 },
+  severity: { type: 'string', enum: ALERT_SEVERITIES },
+  playbook: PLAYBOOK_SCHEMA,
 } as const;
 
 /** The detection catalogue as the console shows it: each detection with its techniques named and its playbook. */
@@ -60,7 +97,7 @@ export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: A
     {
       config: { role: 'viewer' },
       schema: {
-        summary: 'Alerts, newest first, paged',
+        summary: 'Alerts, newest first (or by risk score), paged',
         querystring: { type: 'object', additionalProperties: false, properties: { ...FILTER, cursor: { type: 'string', maxLength: 512 }, limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 } } },
         response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: record }, next: { type: ['string', 'null'] } } }, ...errors },
       },
@@ -148,24 +185,15 @@ export function registerAlertRoutes(app: FastifyInstance, store: Store, audit: A
     {
       config: { role: 'analyst' },
       schema: {
-        summary: 'Change status, assignee or severity (analyst)',
+        summary: 'Change status, assignee, severity or the playbook steps ticked (analyst)',
         params: idParams,
-        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { status: { type: 'string', enum: ALERT_STATUSES }, assignee: { type: ['string', 'null'], maxLength: 64 }, severity: { type: 'string', enum: ALERT_SEVERITIES } } },
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...ALERT_PATCH } },
         response: { 200: record, ...errors },
       },
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      const before = store.getAlert(id);
-      if (before === null) throw new ApiError('not_found', 'no such alert');
-      const patch = req.body as AlertPatch;
-      guard(() => store.updateAlert(id, patch));
-      const changes: Record<string, unknown> = {};
-      for (const k of Object.keys(patch) as (keyof AlertPatch)[]) changes[k] = { from: before[k], to: patch[k] };
-      // Marking a modeling alert learned extends the baseline with what it reported.
-      const details = before.details as { kind?: string; facts?: Record<string, unknown> };
-      if (patch.status === 'learned' && before.status !== 'learned' && details.kind === 'modeling' && baseline !== null) changes.baseline = baseline.learn(details.facts ?? {}) ? 'learned' : 'nothing to learn';
-      audit(req, 'alert.update', id, changes);
+      if (!changeAlert(store, baseline, audit, req, id, req.body as AlertPatch)) throw new ApiError('not_found', 'no such alert');
       return store.getAlert(id);
     },
   );

@@ -67,7 +67,7 @@ const RETENTION_CHUNK = 50_000;
 const MAX_RETENTION_PASSES = 64;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
 const COUNTED_TABLES = ['events', 'hints', 'assets', 'connections', 'counters', 'alerts', 'alert_comments', 'users', 'sessions', 'api_tokens', 'audit', 'settings'];
-const ALERT_COUNT_FIELDS: readonly AlertCountField[] = ['status', 'severity', 'detection', 'assignee'];
+const ALERT_COUNT_FIELDS: readonly AlertCountField[] = ['status', 'severity', 'detection', 'assignee', 'queue'];
 
 
 export class SqliteStore implements Store {

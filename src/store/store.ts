@@ -141,7 +141,7 @@ export interface AlertFilter {
   sort?: 'last_seen' | 'score';
 }
 
-export type AlertCountField = 'status' | 'severity' | 'detection' | 'assignee';
+export type AlertCountField = 'status' | 'severity' | 'detection' | 'assignee' | 'queue';
 
 export interface AlertComment {
   id: number;

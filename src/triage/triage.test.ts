@@ -83,3 +83,25 @@ test('incidents: a full incident stops growing; alerts without hosts stand alone
   const b = assignIncident(index, alert({ src: null, dst: null, ts: 6 }));
   assert.notEqual(a, b);
 });
+
+test('dwell: to alert, to acknowledge and to resolve per severity and ISO week; open ones counted, not zero', async () => {
+  const { dwellReport, isoWeek } = await import('./dwell.js');
+  assert.equal(isoWeek(Date.UTC(2026, 10, 28) / 1000), '2026-W48');
+  assert.equal(isoWeek(Date.UTC(2021, 0, 3) / 1000), '2020-W53');
+  assert.equal(isoWeek(Date.UTC(2024, 11, 30) / 1000), '2025-W01');
+  const t = Date.UTC(2026, 10, 23) / 1000;
+  const r = dwellReport(
+    [
+      { severity: 'high', first_seen: t - 10, raised_at: t, acknowledged_at: t + 60, resolved_at: t + 600 },
+      { severity: 'high', first_seen: t - 30, raised_at: t, acknowledged_at: t + 120, resolved_at: null },
+      { severity: 'low', first_seen: t, raised_at: t + 7 * 86400, acknowledged_at: null, resolved_at: null },
+    ],
+    t - 1,
+    t + 8 * 86400,
+  );
+  assert.deepEqual(r.by_severity.high.to_alert, { n: 2, open: 0, mean: 20, p50: 10, p90: 30, max: 30 });
+  assert.deepEqual(r.by_severity.high.to_acknowledge, { n: 2, open: 0, mean: 90, p50: 60, p90: 120, max: 120 });
+  assert.deepEqual(r.by_severity.high.to_resolve, { n: 1, open: 1, mean: 600, p50: 600, p90: 600, max: 600 });
+  assert.deepEqual(r.by_severity.low.to_acknowledge, { n: 0, open: 1, mean: null, p50: null, p90: null, max: null });
+  assert.deepEqual(r.by_week.map((w) => [w.week, w.alerts]), [['2026-W48', 2], ['2026-W49', 1]]);
+});

@@ -1,0 +1,149 @@
+// Triage end to end in the server: the demo plant's alerts scored and grouped into incidents, the incident worked to
+// resolution through the API (carried to its alerts, audited, in the dwell figures), bulk changes, suppression rules
+// with expiry that keep counting, and per-detection switches that reach the running engine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { StoreAuth } from './store-auth.js';
+import { Sensor } from './sensor.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { REPO_ROOT } from '../common/corpus.js';
+import { AlertTriage } from '../triage/alert-triage.js';
+import type { DetectedAlert } from '../detect/alerts.js';
+import type { AlertRecord } from '../store/store.js';
+import type { IncidentRecord } from '../store/triage.js';
+
+const DEMO = [join(process.cwd(), 'demo', 'demo-plant.pcapng'), join(REPO_ROOT, 'demo', 'demo-plant.pcapng')].find((p) => existsSync(p)) ?? 'demo/demo-plant.pcapng';
+const ATTACKER = '10.10.9.66';
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-triage-'));
+  const store = new SqliteStore(join(dir, 'lantern.db'));
+  const auth = new StoreAuth(store);
+  const sensor = new Sensor(store);
+  const password = (await ensureAdmin(auth))!;
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(dir, 'uploads') });
+  const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
+  const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
+  const admin = { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
+  return { store, app, sensor, admin };
+}
+
+test('the demo plant: alerts scored with named factors, the attacker’s alerts grouped into the top incident, worked to resolution', async () => {
+  const { store, app, sensor, admin } = await setup();
+  await sensor.ingestFile(DEMO, 'demo');
+  const all = store.listAlerts({ sort: 'score' }, null, 1000).items;
+  assert.ok(all.length >= 7);
+  for (const a of all) {
+    assert.ok((a.score ?? 0) > 0 && a.score_factors!.length >= 3, a.id);
+    assert.equal(a.score, Math.min(100, a.score_factors!.reduce((n, f) => n + f.points, 0)));
+    assert.ok(a.raised_at !== null && a.incident !== null, a.id);
+  }
+  const download = all.find((a) => a.detection === 'behavior.program_download')!;
+  assert.equal(download.queue, 'now');
+  assert.ok(all.indexOf(download) < all.findIndex((a) => a.detection === 'behavior.port_scan'), 'a program download outranks the scan');
+
+  const incidents = (await app.inject({ url: '/api/incidents?open=true', headers: admin })).json() as { items: IncidentRecord[] };
+  const top = incidents.items[0];
+  assert.ok(top.hosts.includes(ATTACKER), top.title);
+  assert.ok(top.alerts >= 5, `${top.alerts} alerts`);
+  assert.ok(top.tactics.includes('TA0102') && top.tactics.length >= 3, top.tactics.join());
+  assert.ok(top.score_factors.some((f) => f.name === 'progression'));
+  assert.match(top.summary, /10\.10\.9\.66 acted in \d+ of them/);
+  assert.match(top.summary, /It progressed through Discovery → /);
+  for (let i = 1; i < incidents.items.length; i++) assert.ok(incidents.items[i - 1].score >= incidents.items[i].score);
+
+  const one = (await app.inject({ url: `/api/incidents/${top.id}`, headers: admin })).json() as IncidentRecord & { timeline: AlertRecord[] };
+  assert.equal(one.timeline.length, top.alerts);
+  for (let i = 1; i < one.timeline.length; i++) assert.ok(one.timeline[i - 1].first_seen <= one.timeline[i].first_seen);
+
+  // Acknowledge, tick a playbook step, comment, then resolve with the alerts.
+  assert.equal((await app.inject({ method: 'PATCH', url: `/api/incidents/${top.id}`, headers: admin, payload: { status: 'investigating', assignee: 'admin', playbook: { check: [0], respond: [] } } })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'POST', url: `/api/incidents/${top.id}/comments`, headers: admin, payload: { text: 'attacker laptop found on port 12' } })).statusCode, 201);
+  const done = await app.inject({ method: 'PATCH', url: `/api/incidents/${top.id}`, headers: admin, payload: { status: 'resolved', alerts: true } });
+  assert.equal(done.statusCode, 200, done.body);
+  const resolved = done.json() as IncidentRecord;
+  assert.equal(resolved.status, 'resolved');
+  assert.deepEqual(resolved.playbook, { check: [0], respond: [] });
+  assert.ok(resolved.acknowledged_at !== null && resolved.resolved_at !== null);
+  const left = store.listAlerts({ incident: top.id, open: true }, null, 1000).items;
+  assert.deepEqual(left, [], 'its alerts are resolved too');
+  const audit = store.listAudit({ limit: 1000 }).items.filter((a) => a.target === top.id || (a.action === 'alert.update' && (a.detail as { via?: string } | null)?.via === `incident ${top.id}`));
+  assert.ok(audit.some((a) => a.action === 'incident.update') && audit.filter((a) => a.action === 'alert.update').length === top.alerts);
+
+  const dwell = (await app.inject({ url: '/api/triage/dwell', headers: admin })).json() as { all: { alerts: number; to_resolve: { n: number } } };
+  assert.equal(dwell.all.alerts, all.length);
+  assert.equal(dwell.all.to_resolve.n, top.alerts);
+  const queues = (await app.inject({ url: '/api/triage/queues', headers: admin })).json() as { alerts: Record<string, number> };
+  assert.equal(Object.values(queues.alerts).reduce((a, b) => a + b, 0), all.length - top.alerts);
+
+  // Bulk: acknowledge the rest with one comment each.
+  const rest = store.listAlerts({ open: true }, null, 1000).items.map((a) => a.id);
+  const bulk = await app.inject({ method: 'POST', url: '/api/alerts/bulk', headers: admin, payload: { ids: [...rest, 'al_nope'], status: 'acknowledged', comment: 'seen in the morning review' } });
+  assert.deepEqual(bulk.json(), { changed: rest.length, unknown: ['al_nope'] });
+  assert.equal(store.listAlerts({ status: 'acknowledged' }, null, 1000).items.length, rest.length);
+});
+
+test('detection switches: off stops the running engine’s detector; a severity override applies to new alerts', async () => {
+  const { app, sensor, admin, store } = await setup();
+  const off = await app.inject({ method: 'PUT', url: '/api/detections/behavior.port_scan/override', headers: admin, payload: { enabled: false } });
+  assert.deepEqual(off.json(), { id: 'behavior.port_scan', enabled: false, severity: null });
+  await app.inject({ method: 'PUT', url: '/api/detections/behavior.program_download/override', headers: admin, payload: { severity: 'critical' } });
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/detections/behavior.nope/override', headers: admin, payload: { enabled: false } })).statusCode, 404);
+  await sensor.ingestFile(DEMO, 'demo');
+  const alerts = store.listAlerts({}, null, 1000).items;
+  assert.equal(alerts.filter((a) => a.detection === 'behavior.port_scan').length, 0);
+  assert.equal(alerts.find((a) => a.detection === 'behavior.program_download')?.severity, 'critical');
+  assert.deepEqual((await app.inject({ url: '/api/detections/overrides', headers: admin })).json(), { 'behavior.port_scan': { enabled: false }, 'behavior.program_download': { severity: 'critical' } });
+});
+
+function detected(o: Partial<DetectedAlert> & { id: string; count: number }): DetectedAlert {
+  return {
+    detection: 'behavior.device_restart',
+    title: 'Restart',
+    kind: 'behavior',
+    severity: 'high',
+    confidence: 0.9,
+    techniques: ['T0816'],
+    tactics: ['Inhibit Response Function'],
+    src: { ip: '10.0.0.5', asset: null },
+    dst: { ip: '10.0.0.20', asset: 'a-plc' },
+    protocol: 'dnp3',
+    first_seen: 1000,
+    last_seen: 1000,
+    evidence: [],
+    evidence_dropped: 0,
+    facts: {},
+    ...o,
+  };
+}
+
+test('suppression: a maintenance window hides and counts; once it expires the alert shows again and joins an incident', async () => {
+  const { store, app, admin } = await setup();
+  let now = Date.now() / 1000;
+  const triage = new AlertTriage(store, () => now);
+  const created = await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { detection: 'behavior.device_restart', host: '10.0.0.20', reason: 'maintenance window WO-1234', expires: now + 3600 } });
+  assert.equal(created.statusCode, 201, created.body);
+  const rule = created.json() as { id: number };
+  assert.equal((await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { reason: 'no scope' } })).statusCode, 400);
+
+  const first = triage.ingest([detected({ id: 'al_r', count: 3 })], () => null);
+  assert.equal(first.suppressed, 1);
+  triage.ingest([detected({ id: 'al_r', count: 5 })], () => null);
+  assert.equal(store.getAlert('al_r')!.suppressed_by, rule.id);
+  assert.equal(store.getAlert('al_r')!.incident, null, 'hidden alerts join no incident');
+  assert.deepEqual(store.listAlerts({ suppressed: false }, null, 10).items, []);
+  const listed = (await app.inject({ url: '/api/suppressions', headers: admin })).json() as { suppressed: number; active: boolean }[];
+  assert.deepEqual([listed[0].suppressed, listed[0].active], [5, true]);
+
+  now += 3601;
+  triage.ingest([detected({ id: 'al_r', count: 6 })], () => ({ id: 'a-plc', roles: ['controller'], purdue: 1, criticality: 'high', zone: null, vendor: null, model: null, external: false }));
+  const shown = store.getAlert('al_r')!;
+  assert.equal(shown.suppressed_by, null);
+  assert.ok(shown.incident !== null);
+  assert.equal(shown.queue, 'now', 'a restart of a high-criticality level-1 controller');
+  assert.equal(store.triage.getSuppression(rule.id)!.suppressed, 5, 'what it hid stays counted');
+});
