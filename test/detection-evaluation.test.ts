@@ -40,12 +40,30 @@ function table(title: string, evals: readonly CaptureEvaluation[]): string[] {
   return out;
 }
 
+/** The funnel and the incident grouping (docs/triage.md reads this table). */
+function triageTable(all: readonly CaptureEvaluation[]): string[] {
+  const out = [
+    '### Triage: findings → alerts → incidents',
+    '',
+    '| capture | findings → alerts → incidents | attack incidents (scenarios held) | first attack incident by score | false-positive incidents (best score) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const e of all) {
+    const t = e.triage;
+    const held = t.attackIncidents.length === 0 ? '-' : `${t.attackIncidents.length}: ${t.attackIncidents.map((x) => `{${x.join(', ')}}`).join(' ')}`;
+    out.push(`| ${name(e)} | ${t.findings} → ${t.alerts} → ${t.incidents} | ${held} | ${t.firstAttackRank === null ? '-' : `#${t.firstAttackRank}`} | ${t.falsePositiveIncidents}${t.falsePositiveTopScore === null ? '' : ` (${t.falsePositiveTopScore})`} |`);
+  }
+  const sum = (f: (e: CaptureEvaluation) => number) => all.reduce((n, e) => n + f(e), 0);
+  out.push('', `**Funnel:** ${sum((e) => e.triage.findings)} findings → ${sum((e) => e.triage.alerts)} alerts → ${sum((e) => e.triage.incidents)} incidents.`, '');
+  return out;
+}
+
 function generated(lemay: readonly CaptureEvaluation[], qut: readonly CaptureEvaluation[]): string {
   const all = [...lemay, ...qut];
   const scenarios = all.flatMap((e) => e.scenarios);
   const detected = scenarios.filter((s) => s.detected).length;
   const fp = all.reduce((n, e) => n + e.falsePositives, 0);
-  return [BEGIN, '', ...table('Lemay Modbus (per-frame labels)', lemay), ...table('QUT DNP3 2017 (attack script logs)', qut), `**Totals:** ${detected} of ${scenarios.length} scenarios detected; ${fp} false positives after learning in ${all.length} captures.`, '', END].join('\n');
+  return [BEGIN, '', ...table('Lemay Modbus (per-frame labels)', lemay), ...table('QUT DNP3 2017 (attack script logs)', qut), `**Totals:** ${detected} of ${scenarios.length} scenarios detected; ${fp} false positives after learning in ${all.length} captures.`, '', ...triageTable(all), END].join('\n');
 }
 
 /** The checked-in figures: detected scenarios (`capture#index`) and false positives per capture. */

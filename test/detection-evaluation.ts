@@ -6,6 +6,7 @@ import { readCaptureFile } from '../src/capture/open-capture.js';
 import { AnomalyCounter } from '../src/common/anomaly.js';
 import type { DetectedAlert } from '../src/detect/alerts.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
+import { triageRun, type OfflineIncident } from '../src/triage/offline.js';
 
 /** One attack: an id and its time window in capture seconds (epoch). */
 export interface Scenario {
@@ -29,6 +30,21 @@ export interface CaptureEvaluation {
   scenarios: ScenarioResult[];
   falsePositives: number;
   falsePositivesByDetection: Record<string, number>;
+  triage: TriageEvaluation;
+}
+
+/** The alert-fatigue funnel of one capture and how its incidents line up with the labelled attacks. */
+export interface TriageEvaluation {
+  findings: number;
+  alerts: number;
+  incidents: number;
+  /** Incidents holding an alert of an attack window, with the scenarios (1-based) each holds. */
+  attackIncidents: number[][];
+  /** Rank (1-based) of the first attack incident by score; null when none. */
+  firstAttackRank: number | null;
+  /** Incidents after learning whose alerts all fall outside every attack window, and the best score among them. */
+  falsePositiveIncidents: number;
+  falsePositiveTopScore: number | null;
 }
 
 /** Labelled frames closer than this are one attack (a scan pauses between targets; a new attack starts later). */
@@ -98,12 +114,22 @@ export function qutScenarios(log: string, utcOffsetSec: number): Scenario[] {
   return out;
 }
 
-export async function runDetection(path: string, learnSeconds: number): Promise<DetectedAlert[]> {
+export interface DetectionRun {
+  alerts: DetectedAlert[];
+  /** Findings before folding into alerts. */
+  findings: number;
+  /** The run's alerts grouped into incidents, as `analyze --export` writes them. */
+  incidents: OfflineIncident[];
+}
+
+export async function runDetection(path: string, learnSeconds: number): Promise<DetectionRun> {
   const p = new Pipeline({ detail: { level: 'normal' }, events: null, detection: { learnSeconds } });
   await readCaptureFile(path, p, p.anomalies);
   p.finish();
-  if (p.detection!.errorSamples.length > 0) throw new Error(`detection errors: ${p.detection!.errorSamples.join('; ')}`);
-  return [...p.detection!.alerts.records()];
+  const d = p.detection!;
+  if (d.errorSamples.length > 0) throw new Error(`detection errors: ${d.errorSamples.join('; ')}`);
+  const alerts = [...d.alerts.records()];
+  return { alerts, findings: d.counters().findings, incidents: triageRun(alerts, (ip) => d.asset(ip)).incidents };
 }
 
 /** Learning window: the first 10 % of the capture or the time before the first attack, whichever is shorter. */
@@ -112,7 +138,38 @@ export function learnWindow(firstTs: number, lastTs: number, scenarios: readonly
   return Math.max(0, Math.floor(Math.min((lastTs - firstTs) * 0.1, firstAttack - firstTs)));
 }
 
-export function score(capture: string, firstTs: number, lastTs: number, learnSeconds: number, scenarios: readonly Scenario[], alerts: readonly DetectedAlert[]): CaptureEvaluation {
+/** The scenarios (indexes) an alert belongs to: raised in the window, or updated in it (see score). */
+function scenariosOf(a: DetectedAlert, scenarios: readonly Scenario[]): number[] {
+  const out: number[] = [];
+  scenarios.forEach((s, i) => {
+    const until = s.end + WINDOW_SLACK_SEC;
+    if ((a.first_seen >= s.start && a.first_seen <= until) || a.evidence.some((e) => e.ts >= s.start && e.ts <= until)) out.push(i);
+  });
+  return out;
+}
+
+function triageOf(run: DetectionRun, scenarios: readonly Scenario[], learnEnd: number): TriageEvaluation {
+  const byId = new Map(run.alerts.map((a) => [a.id, a]));
+  const attack: number[][] = [];
+  let firstAttackRank: number | null = null;
+  let fp = 0;
+  let fpTop: number | null = null;
+  run.incidents.forEach((inc, rank) => {
+    const members = inc.alert_ids.map((id) => byId.get(id)!);
+    const held = new Set(members.flatMap((a) => scenariosOf(a, scenarios)));
+    if (held.size > 0) {
+      attack.push([...held].sort((x, y) => x - y).map((i) => i + 1));
+      firstAttackRank ??= rank + 1;
+    } else if (members.every((a) => a.first_seen >= learnEnd)) {
+      fp++;
+      fpTop = Math.max(fpTop ?? 0, inc.score);
+    }
+  });
+  return { findings: run.findings, alerts: run.alerts.length, incidents: run.incidents.length, attackIncidents: attack, firstAttackRank, falsePositiveIncidents: fp, falsePositiveTopScore: fpTop };
+}
+
+export function score(capture: string, firstTs: number, lastTs: number, learnSeconds: number, scenarios: readonly Scenario[], run: DetectionRun): CaptureEvaluation {
+  const alerts = run.alerts;
   const results: ScenarioResult[] = scenarios.map((s) => {
     const until = s.end + WINDOW_SLACK_SEC;
     const detections = new Set<string>();
@@ -137,7 +194,7 @@ export function score(capture: string, firstTs: number, lastTs: number, learnSec
     falsePositives++;
     byDetection[a.detection] = (byDetection[a.detection] ?? 0) + 1;
   }
-  return { capture, firstTs, lastTs, learnSeconds, scenarios: results, falsePositives, falsePositivesByDetection: byDetection };
+  return { capture, firstTs, lastTs, learnSeconds, scenarios: results, falsePositives, falsePositivesByDetection: byDetection, triage: triageOf(run, scenarios, learnEnd) };
 }
 
 export async function evaluateLemay(pcap: string, labels: string): Promise<CaptureEvaluation> {

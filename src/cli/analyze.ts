@@ -10,7 +10,8 @@ import { EventLogWriter, FlowLogWriter, writeSummary } from './export.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 import { lanternVersion } from './version.js';
 import { writeInventory } from './export-inventory.js';
-import { writeAlerts } from './export-alerts.js';
+import { writeAlerts, writeIncidents } from './export-alerts.js';
+import { triageRun } from '../triage/offline.js';
 import { loadIntel } from './intel.js';
 import type { IndicatorSet } from '../detect/indicators/indicator-set.js';
 import { loadAssetOverrides } from './asset-overrides.js';
@@ -112,7 +113,12 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       flowLog?.close();
       eventLog?.close();
       if (inventory !== null) writeInventory(opts.export, inventory);
-      if (pipeline.detection !== null) writeAlerts(opts.export, pipeline.detection.alerts.records((ip) => pipeline.assetIdOf(ip)));
+      if (pipeline.detection !== null) {
+        const detection = pipeline.detection;
+        const triaged = triageRun(detection.alerts.records((ip) => pipeline.assetIdOf(ip)), (ip) => detection.asset(ip));
+        writeAlerts(opts.export, triaged.alerts);
+        writeIncidents(opts.export, triaged.incidents);
+      }
       writeSummary(opts.export, summary);
     } catch (err) {
       process.stderr.write(`lantern: cannot write export to ${opts.export}: ${err instanceof Error ? err.message : String(err)}\n`);
