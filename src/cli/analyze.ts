@@ -13,6 +13,8 @@ import { writeInventory } from './export-inventory.js';
 import { writeAlerts, writeIncidents } from './export-alerts.js';
 import { triageRun } from '../triage/offline.js';
 import { loadIntel } from './intel.js';
+import { RuleSet } from '../detect/rules/rule-set.js';
+import { compileRuleSources, formatRuleErrors } from '../detect/rules/load.js';
 import type { IndicatorSet } from '../detect/indicators/indicator-set.js';
 import { loadAssetOverrides } from './asset-overrides.js';
 import type { AssetOverride } from '../inventory/snapshot.js';
@@ -26,6 +28,8 @@ export interface AnalyzeOptions {
   detail?: DetailOptions;
   /** Threat-intel files (STIX 2.1 bundles or plain lists). */
   intel?: string[];
+  /** User rule files (YAML). */
+  rules?: string[];
   /** Learning window of the modeling detections (capture seconds). */
   learn?: number;
   /** False: no detections. */
@@ -64,7 +68,17 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
       return 2;
     }
   }
-  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides }, detection: opts.detect === false ? null : { learnSeconds: opts.learn, indicators } });
+  let rules: RuleSet | null = null;
+  if (opts.rules !== undefined && opts.rules.length > 0) {
+    const r = compileRuleSources(opts.rules.map((name) => ({ name })));
+    if (r.errors.length > 0) {
+      process.stderr.write(`lantern: the rules do not validate:\n${formatRuleErrors(r.errors)}\n`);
+      return 2;
+    }
+    rules = new RuleSet(r.rules);
+    if (!opts.quiet) process.stderr.write(`rules: ${r.rules.length} loaded from ${opts.rules.join(', ')}\n`);
+  }
+  const pipeline = new Pipeline({ flowListener: flowLog, events: eventLog, detail: opts.detail, inventory: { overrides }, detection: opts.detect === false ? null : { learnSeconds: opts.learn, indicators, rules } });
   const inputs: InputReport[] = [];
   const abort = new AbortController();
   // Stays installed until the process exits: a second Ctrl-C must not kill the export being written.

@@ -44,10 +44,11 @@ export async function run(argv: string[]): Promise<number> {
     .option('--asset-overrides <file>', 'JSON file of corrections to assets: [{"match": {"ip"|"mac"|"id": ...}, "criticality", "purdue_level", "name"}]')
     .option('--intel <files...>', 'threat intel to match (STIX 2.1 bundles or plain lists of IPs, CIDRs, domains, URLs, hashes)')
     .option('--learn <seconds>', 'learning window of the modeling detections, in capture seconds (default 3600)', parseSeconds)
+    .option('--rules <files...>', 'user detection rules (YAML, docs/rules.md)')
     .option('--no-detect', 'run without the detections (no alerts)')
     .option('-q, --quiet', 'no progress bar and no summary on the terminal')
     .option('--json', 'print the summary as JSON on standard output')
-    .action(async (captures: string[], opts: { export?: string; assetOverrides?: string; intel?: string[]; learn?: number; detect?: boolean; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
+    .action(async (captures: string[], opts: { export?: string; assetOverrides?: string; intel?: string[]; rules?: string[]; learn?: number; detect?: boolean; quiet?: boolean; json?: boolean; detail?: DetailOptions }) => {
       exitCode = await analyzeCommand(captures, opts);
     });
 
@@ -85,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--no-demo', 'do not load the demo plant into an empty store')
     .option('--intel <files...>', 'threat intel to match (STIX 2.1 bundles or plain lists of IPs, CIDRs, domains, URLs, hashes)')
     .option('--learn <seconds>', 'learning window of the modeling detections, in capture seconds (default 3600)', parseSeconds)
-    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number }) => {
+    .option('--rules <files...>', 'user detection rules (YAML, docs/rules.md), reloaded when a file changes')
+    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number; rules?: string[] }) => {
       exitCode = await serveCommand(opts);
     });
 

@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { IntelLibrary, parseIntelFiles, type LoadedIntel } from '../server/intel.js';
 import { Notifier } from '../notify/notifier.js';
+import { RuleLibrary } from '../server/rules.js';
+import { formatRuleErrors } from '../detect/rules/load.js';
 import { loadTargets } from '../notify/config.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
@@ -29,6 +31,8 @@ export interface ServeOptions {
   filter?: string;
   /** Threat-intel files matched by every pipeline. */
   intel?: string[];
+  /** User rule files (YAML), reloaded when they change. */
+  rules?: string[];
   /** Learning window of the modeling detections (capture seconds). */
   learn?: number;
 }
@@ -67,8 +71,17 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   const auth = new StoreAuth(store);
   const intel = new IntelLibrary(store, { commandLine: intelFiles, say: (line) => process.stdout.write(`${line}\n`) });
+  const rules = new RuleLibrary(store, opts.rules ?? [], (line) => process.stderr.write(`${line}\n`));
+  const ruleErrors = rules.reload();
+  if (ruleErrors.length > 0) {
+    process.stderr.write(`lantern: the rules do not validate:\n${formatRuleErrors(ruleErrors)}\n`);
+    store.close();
+    return 2;
+  }
+  if (rules.set.size > 0) process.stdout.write(`rules: ${rules.set.size} loaded\n`);
+  rules.watch();
   const notifier = new Notifier({ targets: loadTargets(store) });
-  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn }, intel: intel.feed, notifier });
+  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, rules: rules.set }, intel: intel.feed, notifier });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
@@ -76,7 +89,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, notifier, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
+  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, notifier, rules, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {
@@ -141,6 +154,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   await sensor.stopLive();
   await sensor.idle();
   flush();
+  rules.stop();
   await notifier.close();
   try {
     sensor.saveBaseline();

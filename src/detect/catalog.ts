@@ -29,6 +29,7 @@ import { Baseline, modelingDetections } from './modeling/index.js';
 import { indicatorDetection, indicatorMatchInfo } from './indicators/indicator-match.js';
 import type { IndicatorSet } from './indicators/indicator-set.js';
 import { IntelFeed } from './indicators/intel-feed.js';
+import type { RuleSet } from './rules/rule-set.js';
 
 const BEHAVIORS: readonly Detection[] = [
   programDownload,
@@ -61,6 +62,8 @@ export interface CatalogOptions {
   learnSeconds?: number;
   /** Threat intel: adds the indicator detection (a feed is always matched: its set can be replaced while running). */
   indicators?: IndicatorSet | IntelFeed | null;
+  /** User rules (docs/rules.md): one detection running the set's current rules. */
+  rules?: RuleSet | null;
   /** The modeling baseline of the run (default: a new one per pipeline); a server passes the one it stores. */
   baseline?: () => Baseline;
 }
@@ -71,6 +74,7 @@ export function builtinDetections(o: CatalogOptions = {}): Detection[] {
     ...BEHAVIORS,
     ...modelingDetections(o.baseline ?? (() => new Baseline({ learnSeconds: o.learnSeconds })), { learnSeconds: o.learnSeconds }),
     ...(o.indicators instanceof IntelFeed || (o.indicators != null && o.indicators.size > 0) ? [indicatorDetection(o.indicators)] : []),
+    ...(o.rules != null ? [o.rules.detection] : []),
   ];
 }
 

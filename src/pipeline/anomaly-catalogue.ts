@@ -8,6 +8,7 @@ import { PIPELINE_ANOMALIES } from './anomalies.js';
 import { defaultRegistry } from '../protocols/registry.js';
 import { LINK_DISCOVERY_ANOMALIES } from '../protocols/link-discovery/anomalies.js';
 import { NOTIFY_ANOMALIES } from '../notify/anomalies.js';
+import { RULE_ANOMALIES } from '../detect/rules/anomalies.js';
 
 export interface CatalogueSection {
   stage: string;
@@ -21,6 +22,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   { stage: 'pipeline', definitions: PIPELINE_ANOMALIES.definitions },
   { stage: 'link discovery (LLDP, CDP)', definitions: LINK_DISCOVERY_ANOMALIES.definitions },
   ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
+  { stage: 'user rules', definitions: RULE_ANOMALIES.definitions },
   { stage: 'notifications', definitions: NOTIFY_ANOMALIES.definitions },
 ];
 

@@ -22,6 +22,8 @@ import { registerIntelRoutes } from './routes-intel.js';
 import type { IntelLibrary } from './intel.js';
 import { registerNotifyRoutes } from './routes-notify.js';
 import type { Notifier } from '../notify/notifier.js';
+import { registerRuleRoutes } from './routes-rules.js';
+import type { RuleLibrary } from './rules.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
 import { isConsoleRoute, registerConsole } from './console.js';
@@ -43,6 +45,8 @@ export interface AppOptions {
   intel?: IntelLibrary;
   /** Webhook and syslog targets: configured through /api/notify (with `store`). */
   notifier?: Notifier;
+  /** User detection rules: listed and edited through /api/rules. */
+  rules?: RuleLibrary;
   /** TLS: serve HTTPS with this key and certificate (PEM). */
   https?: { key: Buffer; cert: Buffer };
   /** Set the Secure flag on cookies (when served over TLS). */
@@ -293,6 +297,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     registerTriageRoutes(app, o.store, audit, { baseline, overridesChanged: () => sensor?.applyOverrides() });
     if (o.intel !== undefined) registerIntelRoutes(app, o.intel, audit);
     if (o.notifier !== undefined) registerNotifyRoutes(app, o.store, o.notifier, audit);
+    if (o.rules !== undefined) registerRuleRoutes(app, o.rules, audit);
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
   }

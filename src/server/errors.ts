@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   'auth.rate_limited': { status: 429, meaning: 'too many login attempts from this address; retry later' },
   'not_found': { status: 404, meaning: 'no such route or resource' },
   'conflict': { status: 409, meaning: 'the resource exists already or changed meanwhile' },
+  'rules.invalid': { status: 422, meaning: 'the detection rules do not validate: the message lists every error as file:line:column path: problem' },
   'internal': { status: 500, meaning: 'a bug in Lantern: the message is logged, not returned' },
 } as const;
 
