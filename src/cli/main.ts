@@ -5,6 +5,7 @@ import { captureCommand } from './capture.js';
 import { serveCommand } from './serve.js';
 import { lanternVersion } from './version.js';
 import { parseDetailOption } from './detail-option.js';
+import { parseByteSize } from '../evidence/evidence.js';
 import type { DetailOptions } from '../pipeline/detail.js';
 
 function positiveNumber(value: string): number {
@@ -18,6 +19,12 @@ function interfaceName(value: string, previous: string[] = []): string[] {
   if (!/^[^\s/-][^\s/]{0,63}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an interface name`);
   if (previous.includes(value)) throw new InvalidArgumentError(`interface ${value} given twice`);
   return [...previous, value];
+}
+
+function byteSize(v: string): number {
+  const n = parseByteSize(v);
+  if (n === null) throw new InvalidArgumentError('expected a size such as 2GiB, 500MB or 0');
+  return n;
 }
 
 function parseSeconds(v: string): number {
@@ -87,7 +94,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--intel <files...>', 'threat intel to match (STIX 2.1 bundles or plain lists of IPs, CIDRs, domains, URLs, hashes)')
     .option('--learn <seconds>', 'learning window of the modeling detections, in capture seconds (default 3600)', parseSeconds)
     .option('--rules <files...>', 'user detection rules (YAML, docs/rules.md), reloaded when a file changes')
-    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number; rules?: string[] }) => {
+    .option('--evidence-budget <size>', 'disk for the kept captures alert packets are exported from (default 2GiB; 0 keeps none)', byteSize)
+    .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number; rules?: string[]; evidenceBudget?: number }) => {
       exitCode = await serveCommand(opts);
     });
 

@@ -15,6 +15,7 @@ import { Sensor } from '../server/sensor.js';
 import { WatchFolder } from '../server/watch-folder.js';
 import { applyRetention, RETENTION_INTERVAL_MS } from '../server/retention.js';
 import { REPO_ROOT } from '../common/corpus.js';
+import { Evidence } from '../evidence/evidence.js';
 
 export interface ServeOptions {
   port: number;
@@ -35,6 +36,8 @@ export interface ServeOptions {
   rules?: string[];
   /** Learning window of the modeling detections (capture seconds). */
   learn?: number;
+  /** Disk budget of the kept captures (evidence), bytes (default 2 GiB); 0 keeps none. */
+  evidenceBudget?: number;
 }
 
 /** The demo plant capture the project generates (scripts/demo-plant). */
@@ -81,7 +84,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   if (rules.set.size > 0) process.stdout.write(`rules: ${rules.set.size} loaded\n`);
   rules.watch();
   const notifier = new Notifier({ targets: loadTargets(store) });
-  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, rules: rules.set }, intel: intel.feed, notifier });
+  let evidence: Evidence | undefined;
+  try {
+    if (opts.evidenceBudget !== 0) evidence = new Evidence(opts.data, { budgetBytes: opts.evidenceBudget, log: (line) => process.stdout.write(`${line}\n`) });
+  } catch (err) {
+    process.stderr.write(`lantern: cannot keep evidence in ${opts.data}: ${err instanceof Error ? err.message : String(err)}\n`);
+    store.close();
+    return 1;
+  }
+  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, rules: rules.set }, intel: intel.feed, notifier, evidence });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
@@ -89,7 +100,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, uploadDir: join(opts.data, 'uploads'), intel, notifier, rules, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
+  const app = await buildApp({ auth, store, sensor, evidence, uploadDir: join(opts.data, 'uploads'), intel, notifier, rules, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {
@@ -101,6 +112,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   process.stdout.write(`Lantern is serving ${url} (store: ${opts.data})\n`);
   if (password !== null) process.stdout.write(`First start: user "admin", password "${password}" (shown once: keep it)\n`);
+  // Captures left behind by a crash (a live segment being written, a catalogue lost) are indexed again.
+  void evidence?.recover().then((n) => n > 0 && process.stdout.write(`Evidence: recovered ${n} kept captures\n`));
   if (opts.demo && store.countEvents({}) === 0 && existsSync(DEMO_CAPTURE)) {
     process.stdout.write('Empty store: loading the demo plant capture\n');
     void sensor.ingestFile(DEMO_CAPTURE, 'demo-plant.pcapng').then(
@@ -125,7 +138,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.on('SIGTERM', () => resolve());
   });
   for (const iface of opts.interface ?? []) {
-    sensor.addInterface({ interface: iface, filter: opts.filter, log: (line) => process.stderr.write(`lantern: ${line}\n`) });
+    sensor.addInterface({ interface: iface, filter: opts.filter, keep: evidence?.liveRing(iface), log: (line) => process.stderr.write(`lantern: ${line}\n`) });
     process.stdout.write(`Capturing on ${iface}${opts.filter ? ` (${opts.filter})` : ''}\n`);
   }
   const flush = () => {
@@ -153,6 +166,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   await app.close();
   await sensor.stopLive();
   await sensor.idle();
+  evidence?.close();
   flush();
   rules.stop();
   await notifier.close();

@@ -8,6 +8,7 @@ import { PIPELINE_ANOMALIES } from './anomalies.js';
 import { defaultRegistry } from '../protocols/registry.js';
 import { LINK_DISCOVERY_ANOMALIES } from '../protocols/link-discovery/anomalies.js';
 import { NOTIFY_ANOMALIES } from '../notify/anomalies.js';
+import { EVIDENCE_ANOMALIES } from '../evidence/anomalies.js';
 import { RULE_ANOMALIES } from '../detect/rules/anomalies.js';
 
 export interface CatalogueSection {
@@ -24,6 +25,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
   { stage: 'user rules', definitions: RULE_ANOMALIES.definitions },
   { stage: 'notifications', definitions: NOTIFY_ANOMALIES.definitions },
+  { stage: 'evidence (kept captures, pcap export)', definitions: EVIDENCE_ANOMALIES.definitions },
 ];
 
 export const ALL_ANOMALIES: readonly AnomalyDefinition[] = ANOMALY_SECTIONS.flatMap((s) => s.definitions);

@@ -26,6 +26,8 @@ import { registerRuleRoutes } from './routes-rules.js';
 import type { RuleLibrary } from './rules.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
+import { registerEvidenceRoutes } from './routes-evidence.js';
+import type { Evidence } from '../evidence/evidence.js';
 import { isConsoleRoute, registerConsole } from './console.js';
 
 export const SESSION_COOKIE = 'lantern_session';
@@ -41,6 +43,8 @@ export interface AppOptions {
   sensor?: Sensor;
   /** Where uploads wait while analysed. */
   uploadDir?: string;
+  /** The kept captures (with `store`): packets of an alert or a window as pcapng. */
+  evidence?: Evidence;
   /** Threat-intel sources: imported and removed through /api/intel (with `store`). */
   intel?: IntelLibrary;
   /** Webhook and syslog targets: configured through /api/notify (with `store`). */
@@ -300,6 +304,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (o.rules !== undefined) registerRuleRoutes(app, o.rules, audit);
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
+    if (o.evidence !== undefined) registerEvidenceRoutes(app, o.store, o.evidence, audit);
   }
   if (o.sensor !== undefined) registerStream(app, o.sensor);
   if (o.webRoot !== undefined) consoleIndex = await registerConsole(app, o.webRoot);

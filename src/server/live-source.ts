@@ -19,6 +19,8 @@ export interface LiveSourceOptions {
   tcpdump?: string;
   /** One line per event worth telling the operator (start, failure, restart). */
   log: (line: string) => void;
+  /** Keeps the raw stream (the evidence ring, src/evidence/live-ring.ts): one run per tcpdump start. */
+  keep?: { begin(): { write(chunk: Uint8Array): void; end(): void } };
   /** First restart delay after tcpdump died; doubled on each further death, up to RESTART_MAX_MS. */
   restartMs?: number;
 }
@@ -111,6 +113,9 @@ export class LiveSource {
     this.health.state = 'starting';
     this.pipeline.beginInput();
     const live = (this.capture = startLiveCapture({ interface: this.opts.interface, filter: this.opts.filter, tcpdump: this.opts.tcpdump }));
+    // The same bytes the reader parses, teed to the ring (attached before the reader's listener: no chunk is missed).
+    const kept = this.opts.keep?.begin() ?? null;
+    if (kept !== null) live.stdout.on('data', (chunk: Buffer) => kept.write(chunk));
     const before = this.pipeline.frames;
     let error: string | null = null;
     this.health.state = 'capturing';
@@ -126,6 +131,7 @@ export class LiveSource {
     }
     live.stop();
     const stats = await live.done;
+    kept?.end();
     this.capture = null;
     const frames = this.pipeline.frames - before;
     this.input.frames = this.pipeline.frames;

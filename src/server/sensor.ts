@@ -3,6 +3,7 @@
 // in batches, and what changed in their inventories (merged where two pipelines saw the same asset or edge) and the
 // counters written after each input and on a timer (docs/decisions/0009-live-capture-in-serve.md).
 import { readCaptureFile, type CaptureResult } from '../capture/open-capture.js';
+import type { FrameHandler } from '../capture/frame.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { buildSummary, type InputReport, type Summary } from '../pipeline/summary.js';
 import type { DetailOptions } from '../pipeline/detail.js';
@@ -87,6 +88,11 @@ function inBatches<T>(records: Iterable<T>, merge: (r: T) => T, put: (batch: T[]
   return written;
 }
 
+/** Keeps what the sensor ingests (src/evidence): a file is read through the tap, then kept by `end`. */
+export interface CaptureKeeper {
+  tap(path: string, name: string, next: FrameHandler): FrameHandler & { end(result: CaptureResult | null): Promise<unknown> };
+}
+
 export interface IngestReport {
   path: string;
   frames: number;
@@ -104,6 +110,7 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
   private readonly live: LiveSource[] = [];
   private readonly detail: DetailOptions | undefined;
   private readonly detection: DetectionOptions | undefined;
+  private readonly evidence: CaptureKeeper | null;
   /** The modeling baseline of the files' pipeline, kept in the store; live interfaces learn their own. */
   readonly baseline: Baseline;
   /** Scores, suppresses, stores and groups the alerts (src/triage/alert-triage.ts). */
@@ -115,11 +122,12 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
 
   constructor(
     private readonly store: Store,
-    options: { detail?: DetailOptions; detection?: DetectionOptions; intel?: IntelFeed; notifier?: Notifier } = {},
+    options: { detail?: DetailOptions; detection?: DetectionOptions; intel?: IntelFeed; notifier?: Notifier; evidence?: CaptureKeeper } = {},
   ) {
     super();
     this.writer = new StoreBatchWriter(store, EVENT_BATCH);
     this.detail = options.detail;
+    this.evidence = options.evidence ?? null;
     const given = options.detection?.indicators;
     this.intel = options.intel ?? (given instanceof IntelFeed ? given : new IntelFeed(given ?? undefined));
     this.detection = { ...options.detection, indicators: this.intel };
@@ -181,11 +189,14 @@ export class Sensor extends EventEmitter<{ update: [SensorUpdate] }> {
     const run = async (): Promise<IngestReport> => {
       this.pipeline.beginInput();
       const before = this.pipeline.frames;
-      let result: CaptureResult;
+      const keep = this.evidence?.tap(path, name, this.pipeline) ?? null;
+      let result: CaptureResult | null = null;
       try {
-        result = await readCaptureFile(path, this.pipeline, this.pipeline.anomalies, { yieldEveryBytes: READ_SLICE_BYTES });
+        result = await readCaptureFile(path, keep ?? this.pipeline, this.pipeline.anomalies, { yieldEveryBytes: READ_SLICE_BYTES });
       } finally {
         this.writer.flush();
+        // Kept before the caller may delete the file (the upload route does, the watched folder moves it).
+        await keep?.end(result);
       }
       this.inputs.push({ path: name, format: result.format, compressed: result.compressed, frames: result.frames, file_bytes: result.fileBytes, truncated: result.truncated });
       this.flush();
