@@ -71,6 +71,9 @@ export function alertHosts(alert: AlertRecord, store: Store): HostTerm[] {
 }
 
 /** JSON that is plain ASCII (a header value), non-ASCII characters escaped. */
+/** Alerts of an incident whose hosts select its packets. */
+const MAX_INCIDENT_ALERTS_EXPORTED = 500;
+
 function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -151,6 +154,49 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store, evide
       if (to - from > MAX_WINDOW_SECONDS) throw new ApiError('request.invalid', `the alert spans more than ${MAX_WINDOW_SECONDS} seconds: export a window of it with /api/evidence/pcap`);
       const request: ExportRequest = { from, to, hosts, maxFrames: q.max_frames, title: `Lantern evidence for alert ${alert.id} (${alert.detection}): ${alert.title}` };
       return send(req, reply, request, `lantern-${safeFileName(alert.detection)}-${safeFileName(alert.id)}.pcapng`, `alert:${alert.id}`);
+    },
+  );
+
+  app.get(
+    '/api/incidents/:id/pcap',
+    {
+      config: { role: 'analyst' },
+      schema: {
+        summary: "An incident's packets as pcapng: every pair of hosts its alerts name, from its first seen − margin to its last seen + margin",
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            margin: { type: 'number', minimum: 0, maximum: 3600, default: ALERT_MARGIN_SECONDS, description: 'seconds before first seen and after last seen' },
+            max_frames: { type: 'integer', minimum: 1, maximum: DEFAULT_MAX_EXPORT_FRAMES },
+          },
+        },
+        response: PCAP_RESPONSE,
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const q = req.query as { margin: number; max_frames?: number };
+      const incident = store.triage.getIncident(id);
+      if (incident === null) throw new ApiError('not_found', 'no such incident');
+      // The pairs its alerts name (a host alone when an alert has one end), deduplicated.
+      const seen = new Set<string>();
+      const hosts: HostTerm[] = [];
+      for (const a of store.listAlerts({ incident: id }, null, MAX_INCIDENT_ALERTS_EXPORTED).items) {
+        for (const h of alertHosts(a, store)) {
+          const k = describeHosts([h])[0];
+          if (seen.has(k)) continue;
+          seen.add(k);
+          hosts.push(h);
+        }
+      }
+      if (hosts.length === 0) throw new ApiError('not_found', 'the incident names no host address to select its packets by');
+      const from = incident.first_seen - q.margin;
+      const to = incident.last_seen + q.margin + 1e-6;
+      if (to - from > MAX_WINDOW_SECONDS) throw new ApiError('request.invalid', `the incident spans more than ${MAX_WINDOW_SECONDS} seconds: export a window of it with /api/evidence/pcap`);
+      const request: ExportRequest = { from, to, hosts, maxFrames: q.max_frames, title: `Lantern evidence for incident ${incident.id}: ${incident.title}` };
+      return send(req, reply, request, `lantern-incident-${safeFileName(incident.id)}.pcapng`, `incident:${incident.id}`);
     },
   );
 
