@@ -12,10 +12,9 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import axe from 'axe-core';
 import { REPO_ROOT } from './support.js';
-import { buildApp } from '../src/server/app.js';
+import { assembleServer } from '../src/server/assemble.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { StoreAuth } from '../src/server/store-auth.js';
-import { Sensor } from '../src/server/sensor.js';
+import type { Sensor } from '../src/server/sensor.js';
 import { hashPassword } from '../src/server/passwords.js';
 import { DEMO_CAPTURE, WEB_ROOT } from '../src/cli/serve.js';
 
@@ -42,10 +41,11 @@ before(async () => {
   if (skip !== false) return;
   dir = mkdtempSync(join(tmpdir(), 'lantern-console-'));
   store = new SqliteStore(join(dir, 'lantern.db'));
-  const auth = new StoreAuth(store);
-  sensor = new Sensor(store);
-  auth.createUser({ name: 'admin', role: 'admin', password_hash: await hashPassword(PASSWORD), created: Date.now() / 1000 });
-  app = await buildApp({ auth, store, sensor, uploadDir: join(dir, 'uploads'), webRoot: WEB_ROOT });
+  // The server `lantern serve` runs (intel, rules, notifications, kept captures), on an empty store.
+  const parts = await assembleServer(store, { data: dir, webRoot: WEB_ROOT });
+  sensor = parts.sensor;
+  app = parts.app;
+  parts.auth.createUser({ name: 'admin', role: 'admin', password_hash: await hashPassword(PASSWORD), created: Date.now() / 1000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   mkdirSync(SHOTS, { recursive: true });

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { analyzeCommand } from './analyze.js';
 import { captureCommand } from './capture.js';
 import { serveCommand } from './serve.js';
+import { isoTimeOption, reportCommand } from './report-command.js';
 import { lanternVersion } from './version.js';
 import { parseDetailOption } from './detail-option.js';
 import { parseByteSize } from '../evidence/evidence.js';
@@ -97,6 +98,17 @@ export async function run(argv: string[]): Promise<number> {
     .option('--evidence-budget <size>', 'disk for the kept captures alert packets are exported from (default 2GiB; 0 keeps none)', byteSize)
     .action(async (opts: { port: number; host: string; data: string; tlsCert?: string; tlsKey?: string; demo: boolean; watch?: string; interface?: string[]; filter?: string; intel?: string[]; learn?: number; rules?: string[]; evidenceBudget?: number }) => {
       exitCode = await serveCommand(opts);
+    });
+
+  program
+    .command('report')
+    .description('write the one-page management report of a period (HTML, prints on one A4 page) from the store of lantern serve')
+    .option('--data <dir>', 'where the store lives (the --data of lantern serve)', 'lantern-data')
+    .option('--from <time>', 'start of the period, ISO 8601: 2026-11-01 or 2026-11-01T08:00Z (UTC unless an offset is given; default 7 days before --to)', isoTimeOption)
+    .option('--to <time>', 'end of the period, excluded, ISO 8601 (default now)', isoTimeOption)
+    .requiredOption('-o, --out <file>', 'the HTML file to write')
+    .action((opts: { data: string; from?: number; to?: number; out: string }) => {
+      exitCode = reportCommand(opts);
     });
 
   try {

@@ -1,21 +1,15 @@
 // `lantern serve`: the embedded store, the sensor that ingests uploaded captures (and the demo on a first start) and
 // live interfaces (tcpdump), and the HTTP API, bound to 127.0.0.1 unless told otherwise.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { IntelLibrary, parseIntelFiles, type LoadedIntel } from '../server/intel.js';
-import { Notifier } from '../notify/notifier.js';
-import { RuleLibrary } from '../server/rules.js';
-import { formatRuleErrors } from '../detect/rules/load.js';
-import { loadTargets } from '../notify/config.js';
+import { parseIntelFiles, type LoadedIntel } from '../server/intel.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
 import { StoreError } from '../store/store.js';
-import { buildApp, ensureAdmin } from '../server/app.js';
-import { StoreAuth } from '../server/store-auth.js';
-import { Sensor } from '../server/sensor.js';
+import { ensureAdmin } from '../server/app.js';
+import { assembleServer, AssembleError, type ServerParts } from '../server/assemble.js';
 import { WatchFolder } from '../server/watch-folder.js';
 import { applyRetention, RETENTION_INTERVAL_MS } from '../server/retention.js';
 import { REPO_ROOT } from '../common/corpus.js';
-import { Evidence } from '../evidence/evidence.js';
 
 export interface ServeOptions {
   port: number;
@@ -72,35 +66,34 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`lantern: cannot open the store in ${opts.data}: ${err instanceof StoreError || err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const auth = new StoreAuth(store);
-  const intel = new IntelLibrary(store, { commandLine: intelFiles, say: (line) => process.stdout.write(`${line}\n`) });
-  const rules = new RuleLibrary(store, opts.rules ?? [], (line) => process.stderr.write(`${line}\n`));
-  const ruleErrors = rules.reload();
-  if (ruleErrors.length > 0) {
-    process.stderr.write(`lantern: the rules do not validate:\n${formatRuleErrors(ruleErrors)}\n`);
-    store.close();
-    return 2;
-  }
-  if (rules.set.size > 0) process.stdout.write(`rules: ${rules.set.size} loaded\n`);
-  rules.watch();
-  const notifier = new Notifier({ targets: loadTargets(store) });
-  let evidence: Evidence | undefined;
-  try {
-    if (opts.evidenceBudget !== 0) evidence = new Evidence(opts.data, { budgetBytes: opts.evidenceBudget, log: (line) => process.stdout.write(`${line}\n`) });
-  } catch (err) {
-    process.stderr.write(`lantern: cannot keep evidence in ${opts.data}: ${err instanceof Error ? err.message : String(err)}\n`);
-    store.close();
-    return 1;
-  }
-  const sensor = new Sensor(store, { detection: { learnSeconds: opts.learn, rules: rules.set }, intel: intel.feed, notifier, evidence });
   let https: { key: Buffer; cert: Buffer } | undefined;
   try {
     if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) https = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
   } catch (err) {
     process.stderr.write(`lantern: cannot read the TLS certificate or key: ${err instanceof Error ? err.message : String(err)}\n`);
+    store.close();
     return 2;
   }
-  const app = await buildApp({ auth, store, sensor, evidence, uploadDir: join(opts.data, 'uploads'), intel, notifier, rules, secureCookies: https !== undefined, https, webRoot: WEB_ROOT });
+  let parts: ServerParts;
+  try {
+    parts = await assembleServer(store, {
+      data: opts.data,
+      intelFiles,
+      ruleFiles: opts.rules,
+      learn: opts.learn,
+      evidenceBudget: opts.evidenceBudget,
+      https,
+      webRoot: WEB_ROOT,
+      say: (line) => process.stdout.write(`${line}\n`),
+      warn: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`lantern: ${err instanceof Error ? err.message : String(err)}\n`);
+    store.close();
+    return err instanceof AssembleError ? err.exitCode : 1;
+  }
+  const { auth, rules, notifier, evidence, sensor, app } = parts;
+  rules.watch();
   const password = await ensureAdmin(auth);
   const url = `${https ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   try {

@@ -10,6 +10,7 @@ import { LINK_DISCOVERY_ANOMALIES } from '../protocols/link-discovery/anomalies.
 import { NOTIFY_ANOMALIES } from '../notify/anomalies.js';
 import { EVIDENCE_ANOMALIES } from '../evidence/anomalies.js';
 import { RULE_ANOMALIES } from '../detect/rules/anomalies.js';
+import { REPORT_ANOMALIES } from '../report/anomalies.js';
 
 export interface CatalogueSection {
   stage: string;
@@ -25,6 +26,7 @@ export const ANOMALY_SECTIONS: readonly CatalogueSection[] = [
   ...defaultRegistry.modules.map((m) => ({ stage: `protocol: ${m.id}`, definitions: m.anomalies })),
   { stage: 'user rules', definitions: RULE_ANOMALIES.definitions },
   { stage: 'notifications', definitions: NOTIFY_ANOMALIES.definitions },
+  { stage: 'report', definitions: REPORT_ANOMALIES.definitions },
   { stage: 'evidence (kept captures, pcap export)', definitions: EVIDENCE_ANOMALIES.definitions },
 ];
 

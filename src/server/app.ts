@@ -23,6 +23,7 @@ import type { IntelLibrary } from './intel.js';
 import { registerNotifyRoutes } from './routes-notify.js';
 import type { Notifier } from '../notify/notifier.js';
 import { registerRuleRoutes } from './routes-rules.js';
+import { registerReportRoutes } from './routes-report.js';
 import type { RuleLibrary } from './rules.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerUserRoutes } from './routes-users.js';
@@ -304,6 +305,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (o.rules !== undefined) registerRuleRoutes(app, o.rules, audit);
     registerRetentionRoutes(app, o.store, audit);
     registerUserRoutes(app, o.store, audit);
+    registerReportRoutes(app, o.store, audit, now);
     if (o.evidence !== undefined) registerEvidenceRoutes(app, o.store, o.evidence, audit);
   }
   if (o.sensor !== undefined) registerStream(app, o.sensor);

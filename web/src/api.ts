@@ -303,3 +303,114 @@ export interface IntelNotEvaluable {
   truncated: boolean;
   items: { id: string; name: string | null; pattern: string; code: string; reason: string }[];
 }
+
+// Triage (src/server/routes-triage.ts, routes-alerts.ts): risk score, queues, incidents, suppressions, overrides,
+// dwell time.
+
+export type Queue = 'now' | 'next' | 'later';
+export const QUEUE_NAMES: readonly Queue[] = ['now', 'next', 'later'];
+
+/** One named part of a risk score (`severity`, `kill_chain`, `worst_alert`, …) and why it counts. */
+export interface ScoreFactor {
+  name: string;
+  points: number;
+  why: string;
+}
+
+/** Playbook steps ticked: indexes into the `check` and `respond` lists shown. */
+export interface PlaybookChecks {
+  check: number[];
+  respond: number[];
+}
+
+/** What triage adds to an alert. */
+export interface AlertTriageFields {
+  score?: number;
+  queue?: Queue;
+  score_factors?: ScoreFactor[];
+  incident?: string | null;
+  suppressed_by?: number | null;
+  raised_at?: number | null;
+  acknowledged_at?: number | null;
+  resolved_at?: number | null;
+  playbook?: PlaybookChecks | null;
+}
+
+export type TriagedAlert = Alert & AlertTriageFields;
+
+export interface Incident {
+  id: string;
+  title: string;
+  summary: string;
+  status: Alert['status'];
+  assignee: string | null;
+  severity: Alert['severity'];
+  score: number;
+  queue: Queue;
+  score_factors: ScoreFactor[];
+  /** Tactic ids (`TA0108`) in kill-chain order. */
+  tactics: string[];
+  hosts: string[];
+  first_seen: number;
+  last_seen: number;
+  alerts: number;
+  raised_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  playbook: PlaybookChecks | null;
+}
+
+/** GET /api/incidents/:id: the incident, its alerts oldest first, its comments. */
+export interface IncidentDetail extends Incident {
+  timeline: TriagedAlert[];
+  comments: { id: number; ts: number; user: string; text: string }[];
+}
+
+export interface QueueCounts {
+  alerts: Partial<Record<Queue, number>>;
+  incidents: Partial<Record<Queue, number>>;
+  suppressed: number;
+}
+
+export interface Suppression {
+  id: number;
+  detection: string | null;
+  host: string | null;
+  asset: string | null;
+  reason: string;
+  created: number;
+  created_by: string | null;
+  /** Wall-clock seconds; null: until removed. */
+  expires: number | null;
+  enabled: boolean;
+  suppressed: number;
+  last_suppressed: number | null;
+  active: boolean;
+}
+
+/** GET /api/detections/overrides: only the detections the analyst changed. */
+export type DetectionOverrides = Record<string, { enabled?: boolean; severity?: Alert['severity'] }>;
+
+export interface Durations {
+  n: number;
+  open: number;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  max: number | null;
+}
+
+export interface DwellStats {
+  alerts: number;
+  to_alert: Durations;
+  to_acknowledge: Durations;
+  to_resolve: Durations;
+}
+
+export interface DwellReport {
+  from: number;
+  to: number;
+  all: DwellStats;
+  by_severity: Partial<Record<Alert['severity'], DwellStats>>;
+  by_week: ({ week: string } & DwellStats)[];
+}

@@ -10,6 +10,9 @@ import { ErrorBox, Loading } from './ui/states';
 import { Login } from './pages/Login';
 import { Dashboard } from './pages/Dashboard';
 import { Alerts, AlertPage } from './pages/Alerts';
+import { Reports } from './pages/Reports';
+import { Triage } from './pages/Triage';
+import { IncidentPage } from './pages/IncidentPage';
 import { Assets } from './pages/Assets';
 import { AssetPage } from './pages/AssetPage';
 import { MapPage } from './pages/MapPage';
@@ -55,6 +58,8 @@ function App() {
       <Layout>
         <Routes>
           <Route path="/" element={<Dashboard />} />
+          <Route path="/triage" element={<Triage />} />
+          <Route path="/incidents/:id" element={<IncidentPage />} />
           <Route path="/alerts" element={<Alerts />} />
           <Route path="/alerts/:id" element={<AlertPage />} />
           <Route path="/assets" element={<Assets />} />
@@ -62,6 +67,7 @@ function App() {
           <Route path="/map" element={<MapPage />} />
           <Route path="/events" element={<Events />} />
           <Route path="/captures" element={<Captures />} />
+          <Route path="/reports" element={<Reports />} />
           <Route path="/settings" element={<Settings />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -9,6 +9,7 @@ import { Card, Empty, ErrorBox, Severity, Show } from '../ui/states';
 import { PageTitle } from '../ui/Layout';
 import { count, time } from '../ui/format';
 import { AssetLink } from './Dashboard';
+import { AlertPlaybook, AlertTriageCard } from '../triage/AlertTriage';
 
 const COLUMNS: Column<Alert>[] = [
   { header: 'Severity', width: '6.5rem', render: (a) => <Severity level={a.severity} /> },
@@ -228,6 +229,7 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
           </Card>
         </div>
         <div className="col">
+          <AlertTriageCard a={a} detection={detection} reload={reload} />
           <Card title="What it means">
             <dl className="facts">
               <dt>Kind</dt>
@@ -265,23 +267,7 @@ function AlertView({ a, reload }: { a: Alert; reload: () => void }) {
               </details>
             ) : null}
           </Card>
-          {detection ? (
-            <Card title="Playbook">
-              <p>{detection.playbook.meaning}</p>
-              <h3>Check</h3>
-              <ul>
-                {detection.playbook.check.map((c) => (
-                  <li key={c}>{c}</li>
-                ))}
-              </ul>
-              <h3>Respond</h3>
-              <ul>
-                {detection.playbook.respond.map((c) => (
-                  <li key={c}>{c}</li>
-                ))}
-              </ul>
-            </Card>
-          ) : null}
+          {detection ? <AlertPlaybook a={a} detection={detection} reload={reload} /> : null}
           <Card title="Workflow">
             {analyst ? (
               <div className="stack">

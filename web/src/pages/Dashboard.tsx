@@ -6,6 +6,7 @@ import { useApi, useRefresh } from '../ui/hooks';
 import { Card, Empty, Severity, Show } from '../ui/states';
 import { HBars, StackedBars } from '../ui/charts';
 import { PageTitle } from '../ui/Layout';
+import { DwellCard, QueueCard } from '../triage/DashboardCards';
 import { assetName, bytes, count, duration, role, time } from '../ui/format';
 
 export function Dashboard() {
@@ -41,6 +42,9 @@ export function Dashboard() {
             <Kpi n={s?.anomaly_total ?? null} label="anomalies" />
           </div>
         </Card>
+
+        <QueueCard refresh={v} />
+        <DwellCard refresh={v} />
 
         <Card title="Open alerts by severity">
           <Show state={bySeverity} what="alert counts">

@@ -14,6 +14,9 @@ import { Audit } from '../settings/Audit';
 import { Baseline } from '../settings/Baseline';
 import { Intel } from '../settings/Intel';
 import { Notifications } from '../settings/Notifications';
+import { Suppressions } from '../settings/Suppressions';
+import { DetectionSettings } from '../settings/DetectionSettings';
+import { Rules } from '../settings/Rules';
 import '../settings/settings.css';
 
 export function Settings() {
@@ -27,6 +30,9 @@ export function Settings() {
     { id: 'settings-baseline', label: 'Baseline' },
     { id: 'settings-intel', label: 'Threat intel' },
     { id: 'settings-notifications', label: 'Notifications' },
+    { id: 'settings-suppressions', label: 'Suppressions' },
+    { id: 'settings-detections', label: 'Detections' },
+    { id: 'settings-rules', label: 'Detection rules' },
     { id: 'settings-tokens', label: 'API tokens' },
     { id: 'settings-users', label: 'Users' },
     { id: 'settings-audit', label: 'Audit log' },
@@ -50,6 +56,9 @@ export function Settings() {
         <Baseline onChange={changed} />
         <Intel onChange={changed} />
         <Notifications onChange={changed} />
+        <Suppressions onChange={changed} refresh={changes} />
+        <DetectionSettings onChange={changed} />
+        <Rules onChange={changed} />
         <Tokens onChange={changed} refresh={changes} />
         <Users onChange={changed} />
         <Audit refresh={changes} />

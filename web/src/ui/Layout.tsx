@@ -6,11 +6,13 @@ import { count } from './format';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
+  { to: '/triage', label: 'Triage' },
   { to: '/alerts', label: 'Alerts' },
   { to: '/assets', label: 'Assets' },
   { to: '/map', label: 'Map' },
   { to: '/events', label: 'Events' },
   { to: '/captures', label: 'Captures' },
+  { to: '/reports', label: 'Reports' },
   { to: '/settings', label: 'Settings' },
 ];
 
