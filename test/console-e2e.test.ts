@@ -4,114 +4,33 @@
 // focus with Tab, checking each stop is visible. Screenshots land in out/console/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import axe from 'axe-core';
-import { REPO_ROOT } from './support.js';
-import { assembleServer } from '../src/server/assemble.js';
-import { SqliteStore } from '../src/store/sqlite.js';
-import type { Sensor } from '../src/server/sensor.js';
-import { hashPassword } from '../src/server/passwords.js';
-import { DEMO_CAPTURE, WEB_ROOT } from '../src/cli/serve.js';
+import type { Page } from 'playwright-core';
+import { CONSOLE_SKIP, ConsoleHarness } from './console-harness.js';
+import type { SqliteStore } from '../src/store/sqlite.js';
+import { DEMO_CAPTURE } from '../src/cli/serve.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(REPO_ROOT, 'out', 'console');
 const PASSWORD = 'console test password';
-const skip = !existsSync(CHROMIUM)
-  ? `SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium; .ci/run does)`
-  : !existsSync(join(WEB_ROOT, 'index.html'))
-    ? 'SKIPPED: the console is not built (npm run build:web)'
-    : false;
+const skip = CONSOLE_SKIP;
 if (skip !== false) process.stdout.write(`console e2e: ${skip}\n`);
 
-let app: FastifyInstance;
-let store: SqliteStore;
-let sensor: Sensor;
-let browser: Browser;
+const h = new ConsoleHarness();
+const { accessibility, focusWalk, until, shot, open } = h;
 let page: Page;
 let base = '';
-let dir = '';
-const pageErrors: string[] = [];
+let store: SqliteStore;
+const pageErrors = h.pageErrors;
+
 
 before(async () => {
   if (skip !== false) return;
-  dir = mkdtempSync(join(tmpdir(), 'lantern-console-'));
-  store = new SqliteStore(join(dir, 'lantern.db'));
-  // The server `lantern serve` runs (intel, rules, notifications, kept captures), on an empty store.
-  const parts = await assembleServer(store, { data: dir, webRoot: WEB_ROOT });
-  sensor = parts.sensor;
-  app = parts.app;
-  parts.auth.createUser({ name: 'admin', role: 'admin', password_hash: await hashPassword(PASSWORD), created: Date.now() / 1000 });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    // The first /api/me before logging in answers 401 by design.
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) pageErrors.push(m.text());
-  });
+  await h.start('lantern-console-', PASSWORD);
+  ({ page, base, store } = h);
 });
 
 after(async () => {
   if (skip !== false) return;
-  await browser?.close();
-  await app?.close();
-  await sensor?.idle();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await h.stop();
 });
-
-/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is. */
-async function accessibility(name: string): Promise<void> {
-  // Injected through the debugging protocol: the console's CSP (rightly) refuses inline scripts.
-  if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(axe.source);
-  // Browser code is passed as text: the tests compile without the DOM's types.
-  const violations = await page.evaluate<string[]>(`
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) =>
-      r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')))`);
-  assert.deepEqual(violations, [], `${name}: accessibility violations`);
-}
-
-/** Tabs through the first stops of the page: each has a visible focus indicator. */
-async function focusWalk(name: string, stops = 12): Promise<void> {
-  await page.locator('body').focus();
-  for (let i = 0; i < stops; i++) {
-    await page.keyboard.press('Tab');
-    const f = await page.evaluate<{ what: string; visible: boolean } | null>(`(() => {
-      const el = document.activeElement;
-      if (el === null || el === document.body) return null;
-      const s = getComputedStyle(el);
-      return { what: el.tagName.toLowerCase() + ' ' + (el.textContent || '').trim().slice(0, 30), visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none' };
-    })()`);
-    if (f === null) break;
-    assert.ok(f.visible, `${name}: focus on "${f.what}" is not visible`);
-  }
-}
-
-/** Polls `ok` (Node side) until it holds: string predicates in the page would need the eval that the CSP forbids. */
-async function until(what: string, ok: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function open(path: string, heading: string): Promise<void> {
-  await page.goto(base + path);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
 
 test('console: log in, empty store, upload a capture', { skip }, async () => {
   await page.goto(base + '/');

@@ -123,21 +123,26 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store, evide
       .send(body);
   }
 
+  /** An alert's or an incident's packets: by id, over its span widened by a margin. */
+  const SPAN_REQUEST = {
+    params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        margin: { type: 'number', minimum: 0, maximum: 3600, default: ALERT_MARGIN_SECONDS, description: 'seconds before first seen and after last seen' },
+        max_frames: { type: 'integer', minimum: 1, maximum: DEFAULT_MAX_EXPORT_FRAMES },
+      },
+    },
+  } as const;
+
   app.get(
     '/api/alerts/:id/pcap',
     {
       config: { role: 'analyst' },
       schema: {
         summary: "The alert's packets as pcapng: its source and destination (or its assets' addresses), from first seen − margin to last seen + margin",
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            margin: { type: 'number', minimum: 0, maximum: 3600, default: ALERT_MARGIN_SECONDS, description: 'seconds before first seen and after last seen' },
-            max_frames: { type: 'integer', minimum: 1, maximum: DEFAULT_MAX_EXPORT_FRAMES },
-          },
-        },
+        ...SPAN_REQUEST,
         response: PCAP_RESPONSE,
       },
     },
@@ -163,15 +168,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store, evide
       config: { role: 'analyst' },
       schema: {
         summary: "An incident's packets as pcapng: every pair of hosts its alerts name, from its first seen − margin to its last seen + margin",
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            margin: { type: 'number', minimum: 0, maximum: 3600, default: ALERT_MARGIN_SECONDS, description: 'seconds before first seen and after last seen' },
-            max_frames: { type: 'integer', minimum: 1, maximum: DEFAULT_MAX_EXPORT_FRAMES },
-          },
-        },
+        ...SPAN_REQUEST,
         response: PCAP_RESPONSE,
       },
     },

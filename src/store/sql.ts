@@ -1,8 +1,45 @@
 // Helpers of the SQLite store's queries: WHERE building, keyset pages with opaque cursors, argument checks, JSON.
+import type Database from 'better-sqlite3';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, StoreError, type Page } from './store.js';
 
 export type Param = string | number | null;
 export type Row = Record<string, unknown>;
+
+/** Runs SQL through a cache of prepared statements. */
+export class Queries {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly maxCached: number,
+  ) {}
+
+  statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      if (this.statements.size >= this.maxCached) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  clear(): void {
+    this.statements.clear();
+  }
+
+  all(sql: string, params: readonly Param[]): Row[] {
+    return this.statement(sql).all(...params) as Row[];
+  }
+
+  get(sql: string, params: readonly Param[]): Row | undefined {
+    return this.statement(sql).get(...params) as Row | undefined;
+  }
+
+  run(sql: string, params: readonly Param[]): Database.RunResult {
+    return this.statement(sql).run(...params);
+  }
+}
 
 export function cond(where: string[], params: Param[], sql: string, ...values: Param[]): void {
   where.push(sql);

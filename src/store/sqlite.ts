@@ -8,7 +8,7 @@ import type { HintRecord } from '../pipeline/events.js';
 import { STORE_ANOMALIES } from './anomalies.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
 import { TriageTables } from './triage.js';
-import { cond, decodeCursor, jsonOrThrow, num, page, pageLimit, toJson, whereSql, type Param, type Row } from './sql.js';
+import { Queries, cond, decodeCursor, jsonOrThrow, num, page, pageLimit, toJson, whereSql, type Param, type Row } from './sql.js';
 import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
@@ -73,7 +73,7 @@ const ALERT_COUNT_FIELDS: readonly AlertCountField[] = ['status', 'severity', 'd
 export class SqliteStore implements Store {
   readonly anomalies = new AnomalyCounter();
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly queries: Queries;
   private readonly insertEvents: (records: readonly EventRecord[], result: WriteResult) => void;
   private readonly insertHints: (records: readonly HintRecord[], result: WriteResult) => void;
   private readonly upsertAssets: (records: readonly AssetRecord[], result: WriteResult) => void;
@@ -101,7 +101,8 @@ export class SqliteStore implements Store {
       this.db.close();
       throw e;
     }
-    this.triage = new TriageTables(this.db);
+    this.queries = new Queries(this.db, MAX_CACHED_STATEMENTS);
+    this.triage = new TriageTables(this.queries);
 
     const ev = this.db.prepare(
       'INSERT INTO events (ts, hour, protocol, type, flow, client_ip, server_ip, operation, access, outcome, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -638,7 +639,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    this.statements.clear();
+    this.queries.clear();
     if (this.db.open) this.db.close();
   }
 
@@ -655,7 +656,7 @@ export class SqliteStore implements Store {
     } else {
       ({ sql, params } = assetSelect(query, after, [this.hourSpan(query, after).hi], limit));
     }
-    return (this.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    return (this.queries.all(`EXPLAIN QUERY PLAN ${sql}`, params) as { detail: string }[]).map((r) => r.detail);
   }
 
   eventSpan(): { first: number | null; last: number | null } {
@@ -801,26 +802,16 @@ export class SqliteStore implements Store {
     return (this.get(`SELECT count(*) AS n FROM ${table}`, []) as { n: number }).n;
   }
 
-  private statement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (s === undefined) {
-      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
   private all(sql: string, params: readonly Param[]): Row[] {
-    return this.statement(sql).all(...params) as Row[];
+    return this.queries.all(sql, params);
   }
 
   private get(sql: string, params: readonly Param[]): Row | undefined {
-    return this.statement(sql).get(...params) as Row | undefined;
+    return this.queries.get(sql, params);
   }
 
   private run(sql: string, params: readonly Param[]): Database.RunResult {
-    return this.statement(sql).run(...params);
+    return this.queries.run(sql, params);
   }
 }
 

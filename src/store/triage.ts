@@ -1,10 +1,9 @@
 // The triage tables of the SQLite store (migration 3): incidents and the hosts that link alerts to them, suppression
 // rules with the count of what they hid, and the dwell-time figures read off the alerts' workflow stamps.
-import type Database from 'better-sqlite3';
 import { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../common/vocabulary.js';
 import { describeIncident, hostsOf, MAX_INCIDENT_ALERTS, type IncidentIndex, type IncidentState, type TriageAlert } from '../triage/incidents.js';
 import type { Queue, ScoreFactor } from '../triage/score.js';
-import { cond, decodeCursor, jsonOrThrow, num, page, pageLimit, whereSql, type Param, type Row } from './sql.js';
+import { cond, decodeCursor, jsonOrThrow, type Queries, num, page, pageLimit, whereSql, type Param, type Row } from './sql.js';
 import { StoreError, type AlertRecord, type Page, type PlaybookChecks } from './store.js';
 
 export interface IncidentRecord {
@@ -71,15 +70,14 @@ const OPEN = OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ');
 const CLOSED: readonly string[] = ['resolved', 'false_positive', 'learned'];
 
 export class TriageTables implements IncidentIndex {
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(private readonly db: Database.Database) {}
+  /** The store's prepared statements. */
+  constructor(private readonly queries: Queries) {}
 
   // IncidentIndex: the grouping of src/triage/incidents.ts over the incidents and incident_hosts tables.
 
   candidates(hosts: readonly string[], from: number, to: number): IncidentState[] {
     if (hosts.length === 0) return [];
-    const rows = this.all(
+    const rows = this.queries.all(
       `SELECT DISTINCT i.id, i.first_seen, i.last_seen, i.alerts FROM incident_hosts h JOIN incidents i ON i.id = h.incident
        WHERE h.host IN (${hosts.map(() => '?').join(', ')}) AND i.status IN (${OPEN}) AND i.alerts < ? AND i.last_seen >= ? AND i.first_seen <= ?`,
       [...hosts, MAX_INCIDENT_ALERTS, from, to],
@@ -89,7 +87,7 @@ export class TriageTables implements IncidentIndex {
 
   create(id: string, a: TriageAlert): IncidentState {
     const now = Date.now() / 1000;
-    this.run(
+    this.queries.run(
       `INSERT OR REPLACE INTO incidents (id, title, summary, status, assignee, severity, score, queue, score_factors, tactics, hosts, first_seen, last_seen, alerts, raised_at)
        VALUES (?, ?, '', 'new', NULL, ?, ?, 'later', '[]', '[]', '[]', ?, ?, 0, ?)`,
       [id, a.title, a.severity, a.score, a.first_seen, a.last_seen, now],
@@ -100,34 +98,34 @@ export class TriageTables implements IncidentIndex {
   }
 
   join(incident: IncidentState, a: TriageAlert): void {
-    this.run('UPDATE alerts SET incident = ? WHERE id = ?', [incident.id, a.id]);
-    for (const h of hostsOf(a)) this.run('INSERT OR IGNORE INTO incident_hosts (host, incident) VALUES (?, ?)', [h, incident.id]);
+    this.queries.run('UPDATE alerts SET incident = ? WHERE id = ?', [incident.id, a.id]);
+    for (const h of hostsOf(a)) this.queries.run('INSERT OR IGNORE INTO incident_hosts (host, incident) VALUES (?, ?)', [h, incident.id]);
     incident.alerts++;
     incident.first_seen = Math.min(incident.first_seen, a.first_seen);
     incident.last_seen = Math.max(incident.last_seen, a.last_seen);
-    this.run('UPDATE incidents SET alerts = ?, first_seen = ?, last_seen = ? WHERE id = ?', [incident.alerts, incident.first_seen, incident.last_seen, incident.id]);
+    this.queries.run('UPDATE incidents SET alerts = ?, first_seen = ?, last_seen = ? WHERE id = ?', [incident.alerts, incident.first_seen, incident.last_seen, incident.id]);
   }
 
   merge(into: IncidentState, others: readonly IncidentState[]): void {
     for (const o of others) {
-      this.run('UPDATE alerts SET incident = ? WHERE incident = ?', [into.id, o.id]);
-      this.run('INSERT OR IGNORE INTO incident_hosts (host, incident) SELECT host, ? FROM incident_hosts WHERE incident = ?', [into.id, o.id]);
-      this.run('DELETE FROM incident_hosts WHERE incident = ?', [o.id]);
-      this.run('DELETE FROM incidents WHERE id = ?', [o.id]);
+      this.queries.run('UPDATE alerts SET incident = ? WHERE incident = ?', [into.id, o.id]);
+      this.queries.run('INSERT OR IGNORE INTO incident_hosts (host, incident) SELECT host, ? FROM incident_hosts WHERE incident = ?', [into.id, o.id]);
+      this.queries.run('DELETE FROM incident_hosts WHERE incident = ?', [o.id]);
+      this.queries.run('DELETE FROM incidents WHERE id = ?', [o.id]);
       into.alerts += o.alerts;
       into.first_seen = Math.min(into.first_seen, o.first_seen);
       into.last_seen = Math.max(into.last_seen, o.last_seen);
     }
-    this.run('UPDATE incidents SET alerts = ?, first_seen = ?, last_seen = ? WHERE id = ?', [into.alerts, into.first_seen, into.last_seen, into.id]);
+    this.queries.run('UPDATE incidents SET alerts = ?, first_seen = ?, last_seen = ? WHERE id = ?', [into.alerts, into.first_seen, into.last_seen, into.id]);
   }
 
   /** Writes an incident's title, summary, score and progression again from its alerts. */
   describe(id: string): void {
-    const rows = this.all('SELECT * FROM alerts WHERE incident = ? ORDER BY first_seen DESC LIMIT ?', [id, DESCRIBE_ALERTS]);
+    const rows = this.queries.all('SELECT * FROM alerts WHERE incident = ? ORDER BY first_seen DESC LIMIT ?', [id, DESCRIBE_ALERTS]);
     if (rows.length === 0) return;
     const v = describeIncident(rows.map(triageAlertOf));
-    const count = (this.get('SELECT count(*) AS n FROM alerts WHERE incident = ?', [id])!.n as number) ?? rows.length;
-    this.run('UPDATE incidents SET title = ?, summary = ?, severity = ?, score = ?, queue = ?, score_factors = ?, tactics = ?, hosts = ?, first_seen = ?, last_seen = ?, alerts = ? WHERE id = ?', [
+    const count = (this.queries.get('SELECT count(*) AS n FROM alerts WHERE incident = ?', [id])!.n as number) ?? rows.length;
+    this.queries.run('UPDATE incidents SET title = ?, summary = ?, severity = ?, score = ?, queue = ?, score_factors = ?, tactics = ?, hosts = ?, first_seen = ?, last_seen = ?, alerts = ? WHERE id = ?', [
       v.title,
       v.summary,
       v.severity,
@@ -144,7 +142,7 @@ export class TriageTables implements IncidentIndex {
   }
 
   getIncident(id: string): IncidentRecord | null {
-    const r = this.get('SELECT * FROM incidents WHERE id = ?', [id]);
+    const r = this.queries.get('SELECT * FROM incidents WHERE id = ?', [id]);
     return r === undefined ? null : incidentOf(r);
   }
 
@@ -160,13 +158,13 @@ export class TriageTables implements IncidentIndex {
       const [score, id] = decodeCursor(cursor, 'string');
       cond(where, params, '(score, id) < (?, ?)', score, id);
     }
-    const rows = this.all(`SELECT * FROM incidents ${whereSql(where)} ORDER BY score DESC, id DESC LIMIT ?`, [...params, n + 1]);
+    const rows = this.queries.all(`SELECT * FROM incidents ${whereSql(where)} ORDER BY score DESC, id DESC LIMIT ?`, [...params, n + 1]);
     return page(rows, n, incidentOf, (r) => [r.score as number, r.id as string]);
   }
 
   countIncidentsBy(field: 'status' | 'queue', open = false): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents ${open ? `WHERE status IN (${OPEN})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
+    for (const r of this.queries.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents ${open ? `WHERE status IN (${OPEN})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
     return out;
   }
 
@@ -185,22 +183,22 @@ export class TriageTables implements IncidentIndex {
     if (patch.assignee !== undefined) cond(sets, params, 'assignee = ?', patch.assignee);
     if (patch.playbook !== undefined) cond(sets, params, 'playbook = ?', patch.playbook === null ? null : jsonOrThrow(patch.playbook));
     if (sets.length === 0) return this.getIncident(id) !== null;
-    return this.run(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`, [...params, id]).changes > 0;
+    return this.queries.run(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`, [...params, id]).changes > 0;
   }
 
   /** Ids of the incident's alerts still open (for a status change that carries to them). */
   openAlertsOf(id: string): string[] {
-    return this.all(`SELECT id FROM alerts WHERE incident = ? AND status IN (${OPEN})`, [id]).map((r) => r.id as string);
+    return this.queries.all(`SELECT id FROM alerts WHERE incident = ? AND status IN (${OPEN})`, [id]).map((r) => r.id as string);
   }
 
   // Suppression rules.
 
   listSuppressions(): SuppressionRule[] {
-    return this.all('SELECT * FROM suppressions ORDER BY id', []).map(suppressionOf);
+    return this.queries.all('SELECT * FROM suppressions ORDER BY id', []).map(suppressionOf);
   }
 
   getSuppression(id: number): SuppressionRule | null {
-    const r = this.get('SELECT * FROM suppressions WHERE id = ?', [id]);
+    const r = this.queries.get('SELECT * FROM suppressions WHERE id = ?', [id]);
     return r === undefined ? null : suppressionOf(r);
   }
 
@@ -208,7 +206,7 @@ export class TriageTables implements IncidentIndex {
     if (s.detection === null && s.host === null && s.asset === null) throw new StoreError('store.invalid_record', 'a suppression names a detection, a host or an asset');
     if (s.expires !== null) num(s.expires, 'expires');
     return Number(
-      this.run('INSERT INTO suppressions (detection, host, asset, reason, created, created_by, expires) VALUES (?, ?, ?, ?, ?, ?, ?)', [s.detection, s.host, s.asset, s.reason, num(s.created, 'created'), s.created_by, s.expires])
+      this.queries.run('INSERT INTO suppressions (detection, host, asset, reason, created, created_by, expires) VALUES (?, ?, ?, ?, ?, ?, ?)', [s.detection, s.host, s.asset, s.reason, num(s.created, 'created'), s.created_by, s.expires])
         .lastInsertRowid,
     );
   }
@@ -220,55 +218,34 @@ export class TriageTables implements IncidentIndex {
     if (patch.expires !== undefined) cond(sets, params, 'expires = ?', patch.expires === null ? null : num(patch.expires, 'expires'));
     if (patch.enabled !== undefined) cond(sets, params, 'enabled = ?', patch.enabled ? 1 : 0);
     if (sets.length === 0) return this.getSuppression(id) !== null;
-    return this.run(`UPDATE suppressions SET ${sets.join(', ')} WHERE id = ?`, [...params, id]).changes > 0;
+    return this.queries.run(`UPDATE suppressions SET ${sets.join(', ')} WHERE id = ?`, [...params, id]).changes > 0;
   }
 
   /** Removes a rule; the alerts it hid show again. */
   deleteSuppression(id: number): boolean {
-    const ok = this.run('DELETE FROM suppressions WHERE id = ?', [id]).changes > 0;
-    if (ok) this.run('UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by = ?', [id]);
+    const ok = this.queries.run('DELETE FROM suppressions WHERE id = ?', [id]).changes > 0;
+    if (ok) this.queries.run('UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by = ?', [id]);
     return ok;
   }
 
   countSuppressed(id: number, findings: number, ts: number): void {
-    this.run('UPDATE suppressions SET suppressed = suppressed + ?, last_suppressed = ? WHERE id = ?', [findings, ts, id]);
+    this.queries.run('UPDATE suppressions SET suppressed = suppressed + ?, last_suppressed = ? WHERE id = ?', [findings, ts, id]);
   }
 
   /** Alerts a rule that stopped hiding (expired, disabled) hid: they show again. */
   releaseSuppressed(activeIds: readonly number[]): number {
     const keep = activeIds.length === 0 ? '' : `AND suppressed_by NOT IN (${activeIds.map(() => '?').join(', ')})`;
-    return this.run(`UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by IS NOT NULL ${keep}`, [...activeIds]).changes;
+    return this.queries.run(`UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by IS NOT NULL ${keep}`, [...activeIds]).changes;
   }
 
   // Dwell time.
 
   /** The workflow stamps of alerts raised in [from, to) (wall-clock seconds). */
   dwellRows(from: number, to: number): DwellRow[] {
-    return this.all('SELECT severity, first_seen, raised_at, acknowledged_at, resolved_at FROM alerts WHERE raised_at >= ? AND raised_at < ? AND suppressed_by IS NULL', [
+    return this.queries.all('SELECT severity, first_seen, raised_at, acknowledged_at, resolved_at FROM alerts WHERE raised_at >= ? AND raised_at < ? AND suppressed_by IS NULL', [
       num(from, 'from'),
       num(to, 'to'),
     ]) as unknown as DwellRow[];
-  }
-
-  private statement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (s === undefined) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
-  private all(sql: string, params: readonly Param[]): Row[] {
-    return this.statement(sql).all(...params) as Row[];
-  }
-
-  private get(sql: string, params: readonly Param[]): Row | undefined {
-    return this.statement(sql).get(...params) as Row | undefined;
-  }
-
-  private run(sql: string, params: readonly Param[]): Database.RunResult {
-    return this.statement(sql).run(...params);
   }
 }
 
