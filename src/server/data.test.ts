@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,7 @@ async function setup() {
   const sensor = new Sensor(store);
   const password = (await ensureAdmin(auth))!;
   const app = await buildApp({ auth, store, sensor, uploadDir: join(dir, 'uploads') });
-  const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
-  const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-  const headers = { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
+  const headers = await loginAs(app, 'admin', password);
   return { dir, store, app, headers };
 }
 

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { Sensor } from './sensor.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -26,11 +27,7 @@ async function setup() {
   // Kept through the sensor's tap as it is read.
   await sensor.ingestFile(DEMO, 'demo-plant.pcapng');
   assert.equal(evidence.list().length, 1);
-  const login = async (username: string, pw: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: pw } });
-    const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-    return { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
-  };
+  const login = (username: string, pw: string) => loginAs(app, username, pw);
   const headers = await login('admin', password);
   return { dir, store, app, headers, evidence, login };
 }

@@ -1,11 +1,12 @@
 // The intel routes through the app (roles, CSRF, schemas, audit, errors), and the point of it all: a list imported
 // through the API is matched by the running sensor at once, and matching stops as soon as it is removed.
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { Sensor } from './sensor.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -27,11 +28,7 @@ async function setup() {
   const sensor = new Sensor(store, { intel: intel.feed });
   const password = (await ensureAdmin(auth))!;
   const app = await buildApp({ auth, store, sensor, intel, uploadDir: join(dir, 'uploads') });
-  const login = async (username: string, pw: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: pw } });
-    const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-    return { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
-  };
+  const login = (username: string, pw: string) => loginAs(app, username, pw);
   const admin = await login('admin', password);
   for (const [name, role] of [['olga', 'analyst'], ['vic', 'viewer']]) {
     const r = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { name, role, password: 'a long enough password' } });

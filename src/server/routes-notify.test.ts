@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { hashPassword } from './passwords.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -29,11 +30,7 @@ async function setup() {
   const audit = (req: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>) =>
     auth.appendAudit({ ts: Date.now() / 1000, actor: req.caller?.user.name ?? 'anonymous', action, target, ...(detail ? { detail } : {}) });
   registerNotifyRoutes(app, store, notifier, audit);
-  const login = async (username: string, pw: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: pw } });
-    const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-    return { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
-  };
+  const login = (username: string, pw: string) => loginAs(app, username, pw);
   return { app, store, auth, notifier, admin: await login('admin', password), viewer: await login('viewer1', 'viewer-password-1') };
 }
 

@@ -1,14 +1,14 @@
 // The report route in the app with the console's header hook: its own CSP for the HTML, the file name, JSON, roles,
 // period checks and the audit entry.
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyRequest } from 'fastify';
-import { buildApp, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { hashPassword } from './passwords.js';
-import { registerReportRoutes, REPORT_CSP } from './routes-report.js';
+import { REPORT_CSP } from './routes-report.js';
 import { handBuiltStore, T } from '../report/testkit.js';
 import type { ReportData } from '../report/gather.js';
 
@@ -20,14 +20,8 @@ async function setup() {
   const password = (await ensureAdmin(auth))!;
   auth.createUser({ name: 'watcher', role: 'viewer', password_hash: await hashPassword('viewer password 1'), created: T });
   // webRoot null still installs the console's security headers, whose CSP the report must override.
-  const app = await buildApp({ auth, store, uploadDir: join(dir, 'uploads'), webRoot: null });
-  const audit = (req: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>) =>
-    auth.appendAudit({ ts: T, actor: req.caller?.user.name ?? 'anonymous', action, target, ...(detail ? { detail } : {}) });
-  registerReportRoutes(app, store, audit, () => T);
-  const login = async (username: string, pw: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: pw } });
-    return { cookie: `${SESSION_COOKIE}=${r.cookies.find((c) => c.name === SESSION_COOKIE)!.value}` };
-  };
+  const app = await buildApp({ auth, store, uploadDir: join(dir, 'uploads'), webRoot: null, now: () => T });
+  const login = (username: string, pw: string) => loginAs(app, username, pw);
   return { store, dir, app, admin: await login('admin', password), viewer: await login('watcher', 'viewer password 1') };
 }
 

@@ -1,12 +1,13 @@
 // User rules in the server: edited through the API (every error with its line and column, nothing changed on error),
 // installed in the running sensor without a restart, and `--rules` files re-read when they change.
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { Sensor } from './sensor.js';
 import { RuleLibrary } from './rules.js';
@@ -50,9 +51,7 @@ async function setup(files: string[] = []) {
   const sensor = new Sensor(store, { detection: { rules: rules.set } });
   const password = (await ensureAdmin(auth))!;
   const app = await buildApp({ auth, store, sensor, rules, uploadDir: join(dir, 'uploads') });
-  const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
-  const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-  const admin = { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
+  const admin = await loginAs(app, 'admin', password);
   return { dir, store, app, sensor, rules, admin };
 }
 

@@ -2,11 +2,12 @@
 // resolution through the API (carried to its alerts, audited, in the dwell figures), bulk changes, suppression rules
 // with expiry that keep counting, and per-detection switches that reach the running engine.
 import { test } from 'node:test';
+import { login as loginAs } from './testkit.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, CSRF_HEADER, ensureAdmin, SESSION_COOKIE } from './app.js';
+import { buildApp, ensureAdmin } from './app.js';
 import { StoreAuth } from './store-auth.js';
 import { Sensor } from './sensor.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -26,9 +27,7 @@ async function setup() {
   const sensor = new Sensor(store);
   const password = (await ensureAdmin(auth))!;
   const app = await buildApp({ auth, store, sensor, uploadDir: join(dir, 'uploads') });
-  const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
-  const c = r.cookies.find((x) => x.name === SESSION_COOKIE)!;
-  const admin = { cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: (r.json() as { csrf_token: string }).csrf_token };
+  const admin = await loginAs(app, 'admin', password);
   return { store, app, sensor, admin };
 }
 
