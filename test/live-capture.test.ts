@@ -1,7 +1,7 @@
 // `lantern capture` on the loopback interface through tcpdump: traffic to 127.0.0.1 only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,20 +26,30 @@ async function sendDatagrams(port: number, n: number): Promise<void> {
   server.close();
 }
 
+/** Starts `lantern capture` and waits until tcpdump listens (its line on stderr), however long the machine takes. */
+async function startCapture(args: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const end = Date.now() + 20_000;
+  while (!/^Capturing on /m.test(stderr)) {
+    if (Date.now() > end || child.exitCode !== null) assert.fail(`tcpdump did not start listening: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, stderr: () => stderr };
+}
+
 async function liveRun(stopBy: 'sigint' | 'duration'): Promise<{ code: number | null; summary: Record<string, unknown>; stderr: string }> {
   const port = 40000 + Math.floor(Math.random() * 20000);
   const dir = mkdtempSync(join(tmpdir(), 'lantern-live-'));
-  const args = [join(REPO_ROOT, 'bin', 'lantern.js'), 'capture', '--interface', 'lo', '--filter', `udp port ${port}`, '--export', dir, '--quiet'];
+  const args = [join(REPO_ROOT, 'bin', 'lantern.js'), 'capture', '--interface', 'lo', '--filter', `udp port ${port}`, '--export', dir];
   if (stopBy === 'duration') args.push('--duration', '4');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  await new Promise((r) => setTimeout(r, 1500)); // tcpdump needs a moment to open the interface
+  const { child, stderr } = await startCapture(args);
   await sendDatagrams(port, 12);
   await new Promise((r) => setTimeout(r, 500));
   if (stopBy === 'sigint') child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>, stderr };
+  return { code, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>, stderr: stderr() };
 }
 
 test('live capture on lo stops cleanly on Ctrl-C and reports what it saw', { skip: SKIP, timeout: 30_000 }, async () => {
@@ -55,9 +65,8 @@ test('a live capture grows the inventory while it runs (export rewritten every -
   // Below Linux's ephemeral range, so the receiving side is taken for the server.
   const port = 10000 + Math.floor(Math.random() * 20000);
   const dir = mkdtempSync(join(tmpdir(), 'lantern-live-'));
-  const args = [join(REPO_ROOT, 'bin', 'lantern.js'), 'capture', '--interface', 'lo', '--filter', `udp port ${port}`, '--export', dir, '--refresh', '1', '--quiet'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((r) => setTimeout(r, 1500));
+  const args = [join(REPO_ROOT, 'bin', 'lantern.js'), 'capture', '--interface', 'lo', '--filter', `udp port ${port}`, '--export', dir, '--refresh', '1'];
+  const { child } = await startCapture(args);
   await sendDatagrams(port, 5);
   await new Promise((r) => setTimeout(r, 2500));
   // Still capturing: the flow is open, yet its edge and both ends are in the export already.

@@ -28,6 +28,8 @@ export interface LiveCapture {
   /** Asks tcpdump to stop; its stdout then ends after the last buffered packet. */
   stop(): void;
   readonly done: Promise<LiveCaptureStats>;
+  /** Resolves when tcpdump says it listens (the interface is open: packets from now on are captured). */
+  readonly listening: Promise<void>;
 }
 
 const MAX_MESSAGES = 20;
@@ -46,13 +48,15 @@ export function startLiveCapture(opts: LiveCaptureOptions): LiveCapture {
     droppedByInterface: null,
     messages: [],
   };
+  let listened: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => (listened = resolve));
   let stderrTail = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
     stderrTail += chunk;
     let nl: number;
     while ((nl = stderrTail.indexOf('\n')) >= 0) {
-      noteLine(stats, stderrTail.slice(0, nl).trim());
+      if (noteLine(stats, stderrTail.slice(0, nl).trim())) listened();
       stderrTail = stderrTail.slice(nl + 1);
     }
     if (stderrTail.length > 4096) stderrTail = stderrTail.slice(-4096);
@@ -74,19 +78,22 @@ export function startLiveCapture(opts: LiveCaptureOptions): LiveCapture {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     },
     done,
+    listening,
   };
 }
 
-function noteLine(stats: LiveCaptureStats, line: string): void {
-  if (!line) return;
+/** Notes one line of tcpdump's stderr; true for its banner (it listens). */
+function noteLine(stats: LiveCaptureStats, line: string): boolean {
+  if (!line) return false;
   const m = /^(\d+) packets? (received by filter|dropped by kernel|dropped by interface|captured)/.exec(line);
   if (m) {
     const n = Number(m[1]);
     if (m[2] === 'received by filter') stats.received = n;
     else if (m[2] === 'dropped by kernel') stats.droppedByKernel = n;
     else if (m[2] === 'dropped by interface') stats.droppedByInterface = n;
-    return;
+    return false;
   }
-  if (/^(tcpdump: )?listening on /.test(line)) return;
+  if (/^(tcpdump: )?listening on /.test(line)) return true;
   if (stats.messages.length < MAX_MESSAGES) stats.messages.push(line);
+  return false;
 }

@@ -44,6 +44,10 @@ export async function captureCommand(opts: CaptureOptions): Promise<number> {
   const started = process.hrtime.bigint();
   const label = `${opts.interface}${opts.filter ? ` (${opts.filter})` : ''}`;
   const progress = createProgress(label, null, !opts.quiet && !opts.json && process.stderr.isTTY === true);
+  // Said once the interface is open: what is sent from then on is captured.
+  void live.listening.then(() => {
+    if (!opts.quiet && !opts.json) process.stderr.write(`Capturing on ${label}\n`);
+  });
   let stopping = false;
   const stop = () => {
     if (stopping) return;
