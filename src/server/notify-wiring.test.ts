@@ -1,0 +1,47 @@
+// The sensor hands each flush's alerts to the notifier with their risk score: a webhook set to score 70 receives the
+// demo plant's "now" alerts, and only those, as `alert.new`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Sensor } from './sensor.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { Notifier } from '../notify/notifier.js';
+import { REPO_ROOT } from '../common/corpus.js';
+
+const DEMO = [join(process.cwd(), 'demo', 'demo-plant.pcapng'), join(REPO_ROOT, 'demo', 'demo-plant.pcapng')].find((p) => existsSync(p)) ?? 'demo/demo-plant.pcapng';
+
+test('a webhook with a minimum score of 70 receives the demo plant’s now alerts as they are stored', async () => {
+  const received: { event: string; id: string; score: number }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += String(d)));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as { event: string; id: string; score: number });
+      res.writeHead(204).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const notifier = new Notifier({ targets: [{ id: 'soc', name: 'SOC', kind: 'webhook', enabled: true, format: 'json', min_score: 70, min_severity: 'low', url }] });
+  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'lantern-notify-wiring-')), 'lantern.db'));
+  try {
+    const sensor = new Sensor(store, { notifier });
+    await sensor.ingestFile(DEMO, 'demo');
+    await notifier.idle();
+    const now = store.listAlerts({ queue: 'now' }, null, 100).items.map((a) => a.id).sort();
+    assert.ok(now.length >= 3);
+    assert.deepEqual([...new Set(received.map((r) => r.id))].sort(), now);
+    assert.ok(received.every((r) => r.event === 'alert.new' && r.score >= 70));
+    assert.equal(notifier.counters('soc')?.sent, received.length);
+  } finally {
+    await notifier.close();
+    store.close();
+    server.close();
+  }
+});
