@@ -56,7 +56,6 @@ test('serve --interface lo: datagrams sent on 127.0.0.1 while it runs show up in
   let code: number | null;
   try {
     assert.match(s.out(), /Capturing on lo/);
-    await new Promise((r) => setTimeout(r, 1500)); // tcpdump needs a moment to open the interface
     const server = dgram.createSocket('udp4');
     server.bind(udpPort, '127.0.0.1');
     await once(server, 'listening');
@@ -91,7 +90,8 @@ test('serve --interface lo: datagrams sent on 127.0.0.1 while it runs show up in
 });
 
 test('serve --interface on a missing interface: one line on stderr, the API keeps answering', { skip: haveTcpdump ? false : 'tcpdump not installed: SKIPPED', timeout: 60_000 }, async () => {
-  const s = await startServe(['--interface', 'no-such-if0'], 'Capturing on no-such-if0');
+  // tcpdump never listens on it: no "Capturing on" line, so wait for the server itself.
+  const s = await startServe(['--interface', 'no-such-if0'], 'Lantern is serving');
   let code: number | null;
   try {
     for (let i = 0; i < 50 && !s.err().includes('\n'); i++) await new Promise((r) => setTimeout(r, 100));

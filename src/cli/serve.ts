@@ -131,8 +131,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.on('SIGTERM', () => resolve());
   });
   for (const iface of opts.interface ?? []) {
-    sensor.addInterface({ interface: iface, filter: opts.filter, keep: evidence?.liveRing(iface), log: (line) => process.stderr.write(`lantern: ${line}\n`) });
-    process.stdout.write(`Capturing on ${iface}${opts.filter ? ` (${opts.filter})` : ''}\n`);
+    // Said each time tcpdump has the interface open (a restart too): traffic from then on is captured.
+    const said = `Capturing on ${iface}${opts.filter ? ` (${opts.filter})` : ''}\n`;
+    sensor.addInterface({ interface: iface, filter: opts.filter, keep: evidence?.liveRing(iface), log: (line) => process.stderr.write(`lantern: ${line}\n`), onListening: () => process.stdout.write(said) });
   }
   const flush = () => {
     try {

@@ -21,6 +21,8 @@ export interface LiveSourceOptions {
   log: (line: string) => void;
   /** Keeps the raw stream (the evidence ring, src/evidence/live-ring.ts): one run per tcpdump start. */
   keep?: { begin(): { write(chunk: Uint8Array): void; end(): void } };
+  /** tcpdump opened the interface (each start): what is sent from now on is captured. */
+  onListening?: () => void;
   /** First restart delay after tcpdump died; doubled on each further death, up to RESTART_MAX_MS. */
   restartMs?: number;
 }
@@ -113,6 +115,7 @@ export class LiveSource {
     this.health.state = 'starting';
     this.pipeline.beginInput();
     const live = (this.capture = startLiveCapture({ interface: this.opts.interface, filter: this.opts.filter, tcpdump: this.opts.tcpdump }));
+    void live.listening.then(() => this.opts.onListening?.());
     // The same bytes the reader parses, teed to the ring (attached before the reader's listener: no chunk is missed).
     const kept = this.opts.keep?.begin() ?? null;
     if (kept !== null) live.stdout.on('data', (chunk: Buffer) => kept.write(chunk));
