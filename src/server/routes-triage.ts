@@ -4,12 +4,12 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, MAX_PAGE_LIMIT, type AlertPatch, type Store } from '../store/store.js';
-import type { IncidentFilter, IncidentPatch } from '../store/triage.js';
+import type { IncidentFilter, IncidentPatch, SuppressionRule } from '../store/triage.js';
 import { ERROR_RESPONSES, RECORD_SCHEMA, guard, type AuditFn } from './routes-data.js';
 import { ALERT_PATCH, PLAYBOOK_SCHEMA, changeAlert, type BaselineControl } from './routes-alerts.js';
 import { QUEUES } from '../triage/score.js';
 import { dwellReport } from '../triage/dwell.js';
-import { OVERRIDES_SETTING, readOverrides, type DetectionOverrides } from '../triage/alert-triage.js';
+import { OVERRIDES_SETTING, activeSuppressions, isActiveSuppression, readOverrides, type DetectionOverrides } from '../triage/alert-triage.js';
 import { DETECTION_CATALOG } from '../detect/catalog.js';
 
 const record = RECORD_SCHEMA;
@@ -171,6 +171,7 @@ export function registerTriageRoutes(app: FastifyInstance, store: Store, audit: 
     },
   );
 
+  const isActive = (r: SuppressionRule) => isActiveSuppression(r, Date.now() / 1000);
   const suppressionBody = {
     detection: { type: ['string', 'null'], maxLength: 64 },
     host: { type: ['string', 'null'], maxLength: 64 },
@@ -183,8 +184,7 @@ export function registerTriageRoutes(app: FastifyInstance, store: Store, audit: 
     '/api/suppressions',
     { config: { role: 'viewer' }, schema: { summary: 'Suppression rules with what they hid (count, last time) and whether they are active', response: { 200: { type: 'array', items: record }, ...errors } } },
     async () => {
-      const now = Date.now() / 1000;
-      return t.listSuppressions().map((s) => ({ ...s, active: s.enabled && (s.expires === null || s.expires > now) }));
+      return t.listSuppressions().map((s) => ({ ...s, active: isActive(s) }));
     },
   );
 
@@ -193,19 +193,27 @@ export function registerTriageRoutes(app: FastifyInstance, store: Store, audit: 
     {
       config: { role: 'analyst' },
       schema: {
-        summary: 'Hide alerts of a detection, a host or an asset (any combination), optionally until a time such as the end of a maintenance window; what it hides keeps being counted (analyst)',
-        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: suppressionBody },
+        summary:
+          'Hide alerts of a detection, a host or an asset (any combination), optionally until a time such as the end of a maintenance window; what it hides keeps being counted. The open alerts it matches leave the queues at once unless hide_open is false; the answer says how many (hidden_now) (analyst)',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { ...suppressionBody, hide_open: { type: 'boolean', default: true, description: 'also hide the open alerts it matches now (default), not only those that fire later' } },
+        },
         response: { 201: record, ...errors },
       },
     },
     async (req, reply) => {
-      const b = req.body as { detection?: string | null; host?: string | null; asset?: string | null; reason: string; expires?: number | null };
+      const b = req.body as { detection?: string | null; host?: string | null; asset?: string | null; reason: string; expires?: number | null; hide_open?: boolean };
       const s = { detection: b.detection ?? null, host: b.host ?? null, asset: b.asset ?? null, reason: b.reason, expires: b.expires ?? null };
       if (s.detection === null && s.host === null && s.asset === null) throw new ApiError('request.invalid', 'name a detection, a host or an asset to suppress');
       if (s.detection !== null && !known.has(s.detection) && !s.detection.startsWith('rule.')) throw new ApiError('request.invalid', `no detection "${s.detection}" (GET /api/detections lists them)`);
       const id = guard(() => t.addSuppression({ ...s, created: Date.now() / 1000, created_by: req.caller!.user.name }));
-      audit(req, 'suppression.create', String(id), s);
-      return reply.code(201).send(t.getSuppression(id));
+      const rule = t.getSuppression(id)!;
+      const hidden = b.hide_open !== false && isActive(rule) ? t.suppressOpen(rule) : 0;
+      audit(req, 'suppression.create', String(id), { ...s, hidden_now: hidden });
+      return reply.code(201).send({ ...rule, active: isActive(rule), hidden_now: hidden });
     },
   );
 
@@ -224,8 +232,12 @@ export function registerTriageRoutes(app: FastifyInstance, store: Store, audit: 
       const id = (req.params as { id: number }).id;
       const patch = req.body as { reason?: string; expires?: number | null; enabled?: boolean };
       if (!guard(() => t.updateSuppression(id, patch))) throw new ApiError('not_found', 'no such suppression');
-      audit(req, 'suppression.update', String(id), patch);
-      return t.getSuppression(id);
+      // Switched off or expired: what it hid shows again now; switched on again: the open alerts it matches hide now.
+      const rule = t.getSuppression(id)!;
+      t.releaseSuppressed(activeSuppressions(t.listSuppressions(), Date.now() / 1000).map((r) => r.id));
+      const hidden = isActive(rule) ? t.suppressOpen(rule) : 0;
+      audit(req, 'suppression.update', String(id), { ...patch, hidden_now: hidden });
+      return { ...rule, active: isActive(rule), hidden_now: hidden };
     },
   );
 

@@ -54,6 +54,11 @@ test('the demo plant: alerts scored with named factors, the attacker’s alerts 
   assert.match(top.summary, /10\.10\.9\.66 acted in \d+ of them/);
   assert.match(top.summary, /It progressed through Discovery → /);
   for (let i = 1; i < incidents.items.length; i++) assert.ok(incidents.items[i - 1].score >= incidents.items[i].score);
+  // The engineering workstation's sanctioned upload from the PLC the attacker downloaded to shares only that target:
+  // its own incident, so resolving the attack does not resolve it.
+  const upload = all.find((a) => a.detection === 'behavior.program_upload')!;
+  assert.ok(upload.incident !== null && upload.incident !== top.id);
+  assert.ok(!top.hosts.includes((upload.details as { src: { ip: string } }).src.ip));
 
   const one = (await app.inject({ url: `/api/incidents/${top.id}`, headers: admin })).json() as IncidentRecord & { timeline: AlertRecord[] };
   assert.equal(one.timeline.length, top.alerts);
@@ -145,4 +150,41 @@ test('suppression: a maintenance window hides and counts; once it expires the al
   assert.ok(shown.incident !== null);
   assert.equal(shown.queue, 'now', 'a restart of a high-criticality level-1 controller');
   assert.equal(store.triage.getSuppression(rule.id)!.suppressed, 5, 'what it hid stays counted');
+});
+
+test('suppression made from the queue hides the open alerts it matches at once; an incident all of whose alerts are hidden leaves the lists until one shows again', async () => {
+  const { store, app, admin } = await setup();
+  const triage = new AlertTriage(store);
+  triage.ingest([detected({ id: 'al_restart', count: 1 }), detected({ id: 'al_scan', count: 1, detection: 'behavior.port_scan', title: 'Port scan', severity: 'medium', techniques: ['T0846'], tactics: ['Discovery'] })], () => null);
+  const incident = store.getAlert('al_restart')!.incident!;
+  assert.equal(store.getAlert('al_scan')!.incident, incident);
+  const listed = async () => ((await app.inject({ url: '/api/incidents?open=true', headers: admin })).json() as { items: IncidentRecord[] }).items.map((i) => i.id);
+  assert.deepEqual(await listed(), [incident]);
+
+  const later = await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { detection: 'behavior.device_restart', reason: 'only what fires later', hide_open: false } });
+  assert.equal((later.json() as { hidden_now: number }).hidden_now, 0);
+  assert.equal(store.getAlert('al_restart')!.suppressed_by, null);
+  await app.inject({ method: 'DELETE', url: `/api/suppressions/${(later.json() as { id: number }).id}`, headers: admin });
+
+  const r1 = await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { detection: 'behavior.device_restart', host: '10.0.0.20', reason: 'test bench restarts' } });
+  assert.equal(r1.statusCode, 201, r1.body);
+  const rule1 = r1.json() as { id: number; hidden_now: number; active: boolean };
+  assert.deepEqual([rule1.hidden_now, rule1.active], [1, true]);
+  assert.equal(store.getAlert('al_restart')!.suppressed_by, rule1.id);
+  assert.equal(store.triage.getIncident(incident)!.title, 'Port scan', 'the incident is described without the hidden alert');
+  assert.deepEqual(await listed(), [incident]);
+
+  const r2 = await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { host: '10.0.0.5', reason: 'engineering laptop on the bench' } });
+  assert.equal((r2.json() as { hidden_now: number }).hidden_now, 1);
+  assert.deepEqual(await listed(), [], 'every alert of the incident is hidden');
+  const queues = (await app.inject({ url: '/api/triage/queues', headers: admin })).json() as { incidents: Record<string, number>; suppressed: number };
+  assert.deepEqual([Object.values(queues.incidents).reduce((a, b) => a + b, 0), queues.suppressed], [0, 2]);
+
+  const off = await app.inject({ method: 'PATCH', url: `/api/suppressions/${rule1.id}`, headers: admin, payload: { enabled: false } });
+  assert.deepEqual([(off.json() as { active: boolean }).active, store.getAlert('al_restart')!.suppressed_by], [false, null], 'switched off: what it hid shows at once');
+  assert.deepEqual(await listed(), [incident]);
+  assert.equal(store.triage.getIncident(incident)!.title, 'Restart');
+  const on = await app.inject({ method: 'PATCH', url: `/api/suppressions/${rule1.id}`, headers: admin, payload: { enabled: true } });
+  assert.equal((on.json() as { hidden_now: number }).hidden_now, 1);
+  assert.deepEqual(await listed(), []);
 });

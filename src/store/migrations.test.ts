@@ -67,3 +67,18 @@ test('migrations run in order; a failing one rolls back whole and leaves the pre
   assert.ok((db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).some((c) => c.name === 'vlan'));
   db.close();
 });
+
+test('migration 4: incidents open before it keep linking on every host they hold (as acting hosts)', () => {
+  const dir = tempDir();
+  try {
+    const db = new Database(join(dir, 's.db'));
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+    db.prepare('INSERT INTO incident_hosts (host, incident) VALUES (?, ?), (?, ?)').run('10.0.0.1', 'in_a', '10.0.0.2', 'in_a');
+    assert.deepEqual(migrate(db), { from: 3, to: SCHEMA_VERSION });
+    const keys = db.prepare("SELECT key FROM incident_links WHERE incident = 'in_a' ORDER BY key").all().map((r) => (r as { key: string }).key);
+    assert.deepEqual(keys, ['acted:10.0.0.1', 'acted:10.0.0.2', 'host:10.0.0.1', 'host:10.0.0.2']);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -233,6 +233,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'incident link keys: alerts that share only an affected host group only when the same detection fired (src/triage/incidents.ts)',
+    // Incidents already open keep grouping as they did: every host they hold counts as having acted there.
+    sql: `
+      CREATE TABLE incident_links (key TEXT NOT NULL, incident TEXT NOT NULL, PRIMARY KEY (key, incident)) WITHOUT ROWID;
+      CREATE INDEX incident_links_incident ON incident_links (incident);
+      INSERT INTO incident_links (key, incident) SELECT 'host:' || host, incident FROM incident_hosts;
+      INSERT INTO incident_links (key, incident) SELECT 'acted:' || host, incident FROM incident_hosts;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,7 +1,8 @@
-// The triage tables of the SQLite store (migration 3): incidents and the hosts that link alerts to them, suppression
-// rules with the count of what they hid, and the dwell-time figures read off the alerts' workflow stamps.
+// The triage tables of the SQLite store (migrations 3 and 4): incidents, their hosts and the link keys that relate
+// alerts to them, suppression rules with the count of what they hid, and the dwell-time figures read off the alerts'
+// workflow stamps.
 import { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../common/vocabulary.js';
-import { describeIncident, hostsOf, MAX_INCIDENT_ALERTS, type IncidentIndex, type IncidentState, type TriageAlert } from '../triage/incidents.js';
+import { describeIncident, hostsOf, MAX_INCIDENT_ALERTS, offeredKeys, type IncidentIndex, type IncidentState, type TriageAlert } from '../triage/incidents.js';
 import type { Queue, ScoreFactor } from '../triage/score.js';
 import { cond, decodeCursor, jsonOrThrow, type Queries, num, page, pageLimit, whereSql, type Param, type Row } from './sql.js';
 import { StoreError, type AlertRecord, type Page, type PlaybookChecks } from './store.js';
@@ -68,19 +69,21 @@ export interface DwellRow {
 const DESCRIBE_ALERTS = MAX_INCIDENT_ALERTS;
 const OPEN = OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ');
 const CLOSED: readonly string[] = ['resolved', 'false_positive', 'learned'];
+/** An incident is listed while one of its alerts is not suppressed. */
+const VISIBLE = 'EXISTS (SELECT 1 FROM alerts a WHERE a.incident = incidents.id AND a.suppressed_by IS NULL)';
 
 export class TriageTables implements IncidentIndex {
   /** The store's prepared statements. */
   constructor(private readonly queries: Queries) {}
 
-  // IncidentIndex: the grouping of src/triage/incidents.ts over the incidents and incident_hosts tables.
+  // IncidentIndex: the grouping of src/triage/incidents.ts over the incidents, incident_hosts and incident_links tables.
 
-  candidates(hosts: readonly string[], from: number, to: number): IncidentState[] {
-    if (hosts.length === 0) return [];
+  candidates(keys: readonly string[], from: number, to: number): IncidentState[] {
+    if (keys.length === 0) return [];
     const rows = this.queries.all(
-      `SELECT DISTINCT i.id, i.first_seen, i.last_seen, i.alerts FROM incident_hosts h JOIN incidents i ON i.id = h.incident
-       WHERE h.host IN (${hosts.map(() => '?').join(', ')}) AND i.status IN (${OPEN}) AND i.alerts < ? AND i.last_seen >= ? AND i.first_seen <= ?`,
-      [...hosts, MAX_INCIDENT_ALERTS, from, to],
+      `SELECT DISTINCT i.id, i.first_seen, i.last_seen, i.alerts FROM incident_links l JOIN incidents i ON i.id = l.incident
+       WHERE l.key IN (${keys.map(() => '?').join(', ')}) AND i.status IN (${OPEN}) AND i.alerts < ? AND i.last_seen >= ? AND i.first_seen <= ?`,
+      [...keys, MAX_INCIDENT_ALERTS, from, to],
     );
     return rows.map((r) => ({ id: r.id as string, first_seen: r.first_seen as number, last_seen: r.last_seen as number, alerts: r.alerts as number }));
   }
@@ -100,6 +103,7 @@ export class TriageTables implements IncidentIndex {
   join(incident: IncidentState, a: TriageAlert): void {
     this.queries.run('UPDATE alerts SET incident = ? WHERE id = ?', [incident.id, a.id]);
     for (const h of hostsOf(a)) this.queries.run('INSERT OR IGNORE INTO incident_hosts (host, incident) VALUES (?, ?)', [h, incident.id]);
+    for (const k of offeredKeys(a)) this.queries.run('INSERT OR IGNORE INTO incident_links (key, incident) VALUES (?, ?)', [k, incident.id]);
     incident.alerts++;
     incident.first_seen = Math.min(incident.first_seen, a.first_seen);
     incident.last_seen = Math.max(incident.last_seen, a.last_seen);
@@ -111,6 +115,8 @@ export class TriageTables implements IncidentIndex {
       this.queries.run('UPDATE alerts SET incident = ? WHERE incident = ?', [into.id, o.id]);
       this.queries.run('INSERT OR IGNORE INTO incident_hosts (host, incident) SELECT host, ? FROM incident_hosts WHERE incident = ?', [into.id, o.id]);
       this.queries.run('DELETE FROM incident_hosts WHERE incident = ?', [o.id]);
+      this.queries.run('INSERT OR IGNORE INTO incident_links (key, incident) SELECT key, ? FROM incident_links WHERE incident = ?', [into.id, o.id]);
+      this.queries.run('DELETE FROM incident_links WHERE incident = ?', [o.id]);
       this.queries.run('DELETE FROM incidents WHERE id = ?', [o.id]);
       into.alerts += o.alerts;
       into.first_seen = Math.min(into.first_seen, o.first_seen);
@@ -121,7 +127,9 @@ export class TriageTables implements IncidentIndex {
 
   /** Writes an incident's title, summary, score and progression again from its alerts. */
   describe(id: string): void {
-    const rows = this.queries.all('SELECT * FROM alerts WHERE incident = ? ORDER BY first_seen DESC LIMIT ?', [id, DESCRIBE_ALERTS]);
+    // Suppressed alerts stay members but do not describe it; an incident all of whose alerts are hidden keeps its
+    // last description and leaves the lists (VISIBLE).
+    const rows = this.queries.all('SELECT * FROM alerts WHERE incident = ? AND suppressed_by IS NULL ORDER BY first_seen DESC LIMIT ?', [id, DESCRIBE_ALERTS]);
     if (rows.length === 0) return;
     const v = describeIncident(rows.map(triageAlertOf));
     const count = (this.queries.get('SELECT count(*) AS n FROM alerts WHERE incident = ?', [id])!.n as number) ?? rows.length;
@@ -148,7 +156,7 @@ export class TriageTables implements IncidentIndex {
 
   listIncidents(filter: IncidentFilter, cursor?: string | null, limit?: number): Page<IncidentRecord> {
     const n = pageLimit(limit);
-    const where: string[] = [];
+    const where: string[] = [VISIBLE];
     const params: Param[] = [];
     if (filter.status !== undefined) cond(where, params, 'status = ?', filter.status);
     if (filter.open === true) where.push(`status IN (${OPEN})`);
@@ -164,7 +172,7 @@ export class TriageTables implements IncidentIndex {
 
   countIncidentsBy(field: 'status' | 'queue', open = false): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.queries.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents ${open ? `WHERE status IN (${OPEN})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
+    for (const r of this.queries.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents WHERE ${VISIBLE} ${open ? `AND status IN (${OPEN})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
     return out;
   }
 
@@ -224,8 +232,25 @@ export class TriageTables implements IncidentIndex {
   /** Removes a rule; the alerts it hid show again. */
   deleteSuppression(id: number): boolean {
     const ok = this.queries.run('DELETE FROM suppressions WHERE id = ?', [id]).changes > 0;
-    if (ok) this.queries.run('UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by = ?', [id]);
+    if (ok) this.release('suppressed_by = ?', [id]);
     return ok;
+  }
+
+  /**
+   * Hides at once the open alerts a rule matches that no rule hides yet (a rule made from the queue, or switched on
+   * again); their incidents are described again without them. Returns how many alerts it hid. Findings already
+   * shown are not added to the rule's count, which counts what it keeps from the queues from now on.
+   */
+  suppressOpen(rule: SuppressionRule): number {
+    const where = ['suppressed_by IS NULL', `status IN (${OPEN})`];
+    const params: Param[] = [];
+    if (rule.detection !== null) cond(where, params, 'detection = ?', rule.detection);
+    if (rule.host !== null) cond(where, params, "(json_extract(details, '$.src.ip') = ? OR json_extract(details, '$.dst.ip') = ?)", rule.host, rule.host);
+    if (rule.asset !== null) cond(where, params, 'id IN (SELECT alert FROM alert_assets WHERE asset = ?)', rule.asset);
+    const incidents = this.queries.all(`SELECT DISTINCT incident FROM alerts ${whereSql(where)} AND incident IS NOT NULL`, params).map((r) => r.incident as string);
+    const hidden = this.queries.run(`UPDATE alerts SET suppressed_by = ? ${whereSql(where)}`, [rule.id, ...params]).changes;
+    for (const i of incidents) this.describe(i);
+    return hidden;
   }
 
   countSuppressed(id: number, findings: number, ts: number): void {
@@ -235,7 +260,15 @@ export class TriageTables implements IncidentIndex {
   /** Alerts a rule that stopped hiding (expired, disabled) hid: they show again. */
   releaseSuppressed(activeIds: readonly number[]): number {
     const keep = activeIds.length === 0 ? '' : `AND suppressed_by NOT IN (${activeIds.map(() => '?').join(', ')})`;
-    return this.queries.run(`UPDATE alerts SET suppressed_by = NULL WHERE suppressed_by IS NOT NULL ${keep}`, [...activeIds]).changes;
+    return this.release(`suppressed_by IS NOT NULL ${keep}`, [...activeIds]);
+  }
+
+  /** Shows the alerts the condition names again, and describes their incidents again with them. */
+  private release(condition: string, params: Param[]): number {
+    const incidents = this.queries.all(`SELECT DISTINCT incident FROM alerts WHERE ${condition} AND incident IS NOT NULL`, params).map((r) => r.incident as string);
+    const shown = this.queries.run(`UPDATE alerts SET suppressed_by = NULL WHERE ${condition}`, params).changes;
+    for (const i of incidents) this.describe(i);
+    return shown;
   }
 
   // Dwell time.

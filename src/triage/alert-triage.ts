@@ -46,8 +46,13 @@ export function matchesSuppression(rule: SuppressionRule, a: Pick<AlertRecord, '
   return (rule.detection === null || rule.detection === a.detection) && (rule.host === null || hosts.includes(rule.host)) && (rule.asset === null || a.assets.includes(rule.asset));
 }
 
+/** A rule hides while it is switched on and has not expired (now: wall-clock seconds). */
+export function isActiveSuppression(r: SuppressionRule, now: number): boolean {
+  return r.enabled && (r.expires === null || r.expires > now);
+}
+
 export function activeSuppressions(rules: readonly SuppressionRule[], now: number): SuppressionRule[] {
-  return rules.filter((r) => r.enabled && (r.expires === null || r.expires > now));
+  return rules.filter((r) => isActiveSuppression(r, now));
 }
 
 export interface TriageResult {

@@ -1,14 +1,15 @@
-// Incidents: related alerts grouped as they arrive. An alert joins the open incidents that share one of its hosts
-// (the acting or the affected one) and overlap it in capture time within INCIDENT_GAP_SEC; when it links several, they
-// merge into the oldest. An incident's title, timeline summary, kill-chain progression and score are generated from
-// its alerts' facts (docs/triage.md). The grouping runs over an IncidentIndex: in memory for `analyze`, the store's
-// tables for `serve`.
+// Incidents: related alerts grouped as they arrive. An alert joins the open incidents that overlap it in capture time
+// within INCIDENT_GAP_SEC and that it relates to through a host (the link keys below): its acting host appears there in
+// either role (the same actor, or a host it attacked now acting: a pivot), its affected host acted there (the actor
+// is now a target), or the same detection fired there against the same affected host (a scan or flood from many
+// sources). Two different things done to one host by two actors are two stories: an engineer's sanctioned upload and
+// an intruder's download to the same PLC. When an alert links several incidents, they merge into the oldest.
 import { createHash } from 'node:crypto';
 import { TACTICS } from '../detect/attack/index.js';
 import { ALERT_SEVERITIES } from '../common/vocabulary.js';
 import { killChainStage, MAX_SCORE, queueOf, type Queue, type ScoreFactor } from './score.js';
 
-/** Alerts this far apart in capture time (seconds) on shared hosts still belong together: one working session. */
+/** Related alerts this far apart in capture time (seconds) still belong together: one working session. */
 export const INCIDENT_GAP_SEC = 3600;
 /** An incident stops growing here: a host in every alert (a busy HMI) must not glue a month of alerts into one. */
 export const MAX_INCIDENT_ALERTS = 500;
@@ -41,11 +42,11 @@ export interface IncidentState {
 }
 
 export interface IncidentIndex {
-  /** Open incidents with fewer than MAX_INCIDENT_ALERTS alerts that hold one of `hosts` and reach into [from, to]. */
-  candidates(hosts: readonly string[], from: number, to: number): IncidentState[];
+  /** Open incidents with fewer than MAX_INCIDENT_ALERTS alerts that hold one of the link keys and reach into [from, to]. */
+  candidates(keys: readonly string[], from: number, to: number): IncidentState[];
   create(id: string, alert: TriageAlert): IncidentState;
   join(incident: IncidentState, alert: TriageAlert): void;
-  /** Moves every alert and host of `others` into `into` and drops them. */
+  /** Moves every alert, host and link key of `others` into `into` and drops them. */
   merge(into: IncidentState, others: readonly IncidentState[]): void;
 }
 
@@ -53,9 +54,31 @@ export function hostsOf(a: Pick<TriageAlert, 'src' | 'dst'>): string[] {
   return a.src !== null && a.dst !== null && a.src !== a.dst ? [a.src, a.dst] : a.src !== null ? [a.src] : a.dst !== null ? [a.dst] : [];
 }
 
+/**
+ * The link keys an alert leaves in its incident: `host:` each of its hosts, `acted:` its acting host and `hit:` its
+ * affected host with its detection.
+ */
+export function offeredKeys(a: Pick<TriageAlert, 'src' | 'dst' | 'detection'>): string[] {
+  const out = hostsOf(a).map((h) => `host:${h}`);
+  if (a.src !== null) out.push(`acted:${a.src}`);
+  if (a.dst !== null && a.dst !== a.src) out.push(`hit:${a.dst} ${a.detection}`);
+  return out;
+}
+
+/**
+ * The link keys an alert looks for: `host:` its acting host, `acted:` and `hit:` its affected host. An alert with no
+ * acting host looks for its affected host in either role.
+ */
+export function soughtKeys(a: Pick<TriageAlert, 'src' | 'dst' | 'detection'>): string[] {
+  if (a.src === null) return a.dst === null ? [] : [`host:${a.dst}`];
+  const out = [`host:${a.src}`];
+  if (a.dst !== null && a.dst !== a.src) out.push(`acted:${a.dst}`, `hit:${a.dst} ${a.detection}`);
+  return out;
+}
+
 /** Puts a new alert into an incident (an existing one it relates to, or its own); returns the incident id. */
 export function assignIncident(index: IncidentIndex, a: TriageAlert): string {
-  const found = index.candidates(hostsOf(a), a.first_seen - INCIDENT_GAP_SEC, a.last_seen + INCIDENT_GAP_SEC);
+  const found = index.candidates(soughtKeys(a), a.first_seen - INCIDENT_GAP_SEC, a.last_seen + INCIDENT_GAP_SEC);
   if (found.length === 0) return index.create(incidentId(a.id), a).id;
   found.sort((x, y) => x.first_seen - y.first_seen || (x.id < y.id ? -1 : 1));
   const into = found[0];
@@ -140,13 +163,13 @@ function span(sec: number): string {
 
 /** The grouping's state in memory (`lantern analyze`; tests). */
 export class MemoryIncidentIndex implements IncidentIndex {
-  readonly incidents = new Map<string, IncidentState & { members: TriageAlert[]; hosts: Set<string> }>();
-  private readonly byHost = new Map<string, Set<string>>();
+  readonly incidents = new Map<string, IncidentState & { members: TriageAlert[]; keys: Set<string> }>();
+  private readonly byKey = new Map<string, Set<string>>();
 
-  candidates(hosts: readonly string[], from: number, to: number): IncidentState[] {
+  candidates(keys: readonly string[], from: number, to: number): IncidentState[] {
     const out = new Set<IncidentState>();
-    for (const h of hosts) {
-      for (const id of this.byHost.get(h) ?? []) {
+    for (const k of keys) {
+      for (const id of this.byKey.get(k) ?? []) {
         const i = this.incidents.get(id)!;
         if (i.alerts < MAX_INCIDENT_ALERTS && i.last_seen >= from && i.first_seen <= to) out.add(i);
       }
@@ -155,7 +178,7 @@ export class MemoryIncidentIndex implements IncidentIndex {
   }
 
   create(id: string, a: TriageAlert): IncidentState {
-    const i = { id, first_seen: a.first_seen, last_seen: a.last_seen, alerts: 0, members: [], hosts: new Set<string>() };
+    const i = { id, first_seen: a.first_seen, last_seen: a.last_seen, alerts: 0, members: [], keys: new Set<string>() };
     this.incidents.set(id, i);
     this.join(i, a);
     return i;
@@ -167,7 +190,7 @@ export class MemoryIncidentIndex implements IncidentIndex {
     i.alerts++;
     i.first_seen = Math.min(i.first_seen, a.first_seen);
     i.last_seen = Math.max(i.last_seen, a.last_seen);
-    for (const h of hostsOf(a)) this.addHost(i.id, i.hosts, h);
+    for (const k of offeredKeys(a)) this.addKey(i.id, i.keys, k);
   }
 
   merge(into: IncidentState, others: readonly IncidentState[]): void {
@@ -178,18 +201,18 @@ export class MemoryIncidentIndex implements IncidentIndex {
       i.alerts += x.alerts;
       i.first_seen = Math.min(i.first_seen, x.first_seen);
       i.last_seen = Math.max(i.last_seen, x.last_seen);
-      for (const h of x.hosts) {
-        this.byHost.get(h)?.delete(x.id);
-        this.addHost(i.id, i.hosts, h);
+      for (const k of x.keys) {
+        this.byKey.get(k)?.delete(x.id);
+        this.addKey(i.id, i.keys, k);
       }
       this.incidents.delete(x.id);
     }
   }
 
-  private addHost(id: string, hosts: Set<string>, h: string): void {
-    hosts.add(h);
-    let s = this.byHost.get(h);
-    if (s === undefined) this.byHost.set(h, (s = new Set()));
+  private addKey(id: string, keys: Set<string>, k: string): void {
+    keys.add(k);
+    let s = this.byKey.get(k);
+    if (s === undefined) this.byKey.set(k, (s = new Set()));
     s.add(id);
   }
 }

@@ -48,10 +48,10 @@ function alert(o: Partial<TriageAlert> & { src: string | null; dst: string | nul
   return { id: `al_${n}`, detection: 'behavior.x', title: `alert ${n}`, severity: 'medium', score: 40, techniques: [], first_seen: o.ts, last_seen: o.ts + 1, count: 1, ...o };
 }
 
-test('incidents: alerts sharing a host within the gap group; others stay apart; a bridging alert merges into the oldest', () => {
+test('incidents: alerts of one actor within the gap group; others, and other actors doing something else to the same target, stay apart; a pivot that links two merges them into the oldest', () => {
   const index = new MemoryIncidentIndex();
-  const scan = alert({ src: '10.0.9.66', dst: '10.0.1.21', ts: 100, techniques: ['T0846'], score: 51, title: 'Port scan' });
-  const download = alert({ src: '10.0.9.66', dst: '10.0.1.22', ts: 200, techniques: ['T0843'], score: 76, title: 'Program download to 10.0.1.22' });
+  const scan = alert({ src: '10.0.9.66', dst: '10.0.1.21', ts: 100, techniques: ['T0846'], score: 51, title: 'Port scan', detection: 'behavior.port_scan' });
+  const download = alert({ src: '10.0.9.66', dst: '10.0.1.22', ts: 200, techniques: ['T0843'], score: 76, title: 'Program download to 10.0.1.22', detection: 'behavior.program_download' });
   const other = alert({ src: '10.0.5.5', dst: '10.0.5.6', ts: 150 });
   const later = alert({ src: '10.0.9.66', dst: '10.0.1.21', ts: 200 + INCIDENT_GAP_SEC + 10 });
   const i1 = assignIncident(index, scan);
@@ -59,17 +59,24 @@ test('incidents: alerts sharing a host within the gap group; others stay apart; 
   const i2 = assignIncident(index, other);
   assert.notEqual(i2, i1);
   assert.notEqual(assignIncident(index, later), i1, 'past the gap: a new incident');
-  // An alert between 10.0.5.6 and 10.0.1.22 links the two incidents: they merge into the older one.
-  const bridge = alert({ src: '10.0.5.6', dst: '10.0.1.22', ts: 210 });
+  // The engineering workstation writes to the PLC the intruder scanned: the same target, another story.
+  const engineer = assignIncident(index, alert({ src: '10.0.2.11', dst: '10.0.1.21', ts: 205, detection: 'behavior.program_upload' }));
+  assert.ok(engineer !== i1 && engineer !== i2, 'another actor doing something else to the same host: apart');
+  // Many sources scanning that PLC too: the same detection against the same host groups them with the first scan.
+  const swarm = [1, 2, 3].map((k) => assignIncident(index, alert({ src: `198.51.100.${k}`, dst: '10.0.1.21', ts: 206 + k, detection: 'behavior.port_scan' })));
+  assert.deepEqual(swarm, [i1, i1, i1]);
+  // The PLC the intruder downloaded to now acts against 10.0.5.5, the actor of the other incident: a pivot that links
+  // the two incidents, which merge into the older one.
+  const bridge = alert({ src: '10.0.1.22', dst: '10.0.5.5', ts: 210 });
   assert.equal(assignIncident(index, bridge), i1);
   assert.equal(index.incidents.has(i2), false);
-  assert.equal(index.incidents.get(i1)!.alerts, 4);
+  assert.equal(index.incidents.get(i1)!.alerts, 7);
   const v = describeIncident(index.incidents.get(i1)!.members);
-  assert.equal(v.title, 'Program download to 10.0.1.22 (+3 related alerts)');
+  assert.equal(v.title, 'Program download to 10.0.1.22 (+6 related alerts)');
   assert.deepEqual(v.tactics, ['TA0102', 'TA0109']);
   assert.equal(v.score, 76 + 5, 'worst alert plus one stage of progression');
   assert.equal(v.queue, 'now');
-  assert.match(v.summary, /^4 alerts from 1970-01-01T00:01:40Z to 1970-01-01T00:03:31Z \(111 s of capture time\)\. 10\.0\.9\.66 acted in 2 of them, against /);
+  assert.match(v.summary, /^7 alerts from 1970-01-01T00:01:40Z to 1970-01-01T00:03:31Z \(111 s of capture time\)\. 10\.0\.9\.66 acted in 2 of them, against /);
   assert.match(v.summary, /It began with “Port scan” and its highest-scored step was “Program download to 10\.0\.1\.22” \(score 76\)\. It progressed through Discovery → Lateral Movement\.$/);
 });
 

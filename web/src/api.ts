@@ -386,6 +386,8 @@ export interface Suppression {
   suppressed: number;
   last_suppressed: number | null;
   active: boolean;
+  /** Open alerts it hid when it was created or switched on (POST and PATCH answers only). */
+  hidden_now?: number;
 }
 
 /** GET /api/detections/overrides: only the detections the analyst changed. */

@@ -41,7 +41,7 @@ export function AlertTriageCard({ a, detection, reload }: { a: TriagedAlert; det
             alert={a}
             detectionTitle={detection?.title ?? null}
             onCreated={(s) => {
-              setNote(`Suppression ${s.id} created: ${s.reason}`);
+              setNote(`Suppression ${s.id} created: ${s.reason}. ${s.hidden_now === 1 ? '1 open alert' : `${s.hidden_now ?? 0} open alerts`} hidden now.`);
               reload();
             }}
           />

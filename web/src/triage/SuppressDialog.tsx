@@ -23,6 +23,7 @@ export function SuppressButton({ alert, detectionTitle, onCreated }: { alert: Tr
   const [where, setWhere] = useState('everywhere');
   const [reason, setReason] = useState('');
   const [expiry, setExpiry] = useState<string>('28800');
+  const [hideOpen, setHideOpen] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -57,6 +58,7 @@ export function SuppressButton({ alert, detectionTitle, onCreated }: { alert: Tr
       asset: kind === 'asset' ? target : null,
       reason: reason.trim(),
       expires: expiry === 'never' ? null : Math.round(Date.now() / 1000) + Number(expiry),
+      hide_open: hideOpen,
     };
     api<Suppression>('/api/suppressions', { method: 'POST', body }).then(
       (s) => {
@@ -81,8 +83,8 @@ export function SuppressButton({ alert, detectionTitle, onCreated }: { alert: Tr
         <form onSubmit={submit} className="stack" noValidate>
           <h2 id="suppress-title">Suppress alerts</h2>
           <p className="muted">
-            Matching alerts that fire from now on are hidden from the queues and counted under Settings → Suppressions. This alert stays as it is: resolve it or mark it a false
-            positive when you are done with it.
+            Matching alerts that fire from now on are hidden from the queues and counted under Settings → Suppressions. The open alerts it matches, this one included, leave
+            the queues at once unless you untick the box below; they show again when the rule expires or is switched off.
           </p>
           <label>
             Which alerts
@@ -117,13 +119,20 @@ export function SuppressButton({ alert, detectionTitle, onCreated }: { alert: Tr
               ))}
             </select>
           </label>
+          <label className="check">
+            <span>
+              <input type="checkbox" checked={hideOpen} onChange={(e) => setHideOpen(e.target.checked)} />
+              Also hide the open alerts it matches now
+            </span>
+          </label>
           <label>
             Reason
             <textarea rows={3} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-describedby="suppress-summary" />
           </label>
           <p id="suppress-summary">
             Hides {what}
-            {place}, {until}.
+            {place}, {until}
+            {hideOpen ? ', the open ones included' : ', from now on'}.
           </p>
           {problem !== null ? (
             <p className="state error" role="alert">
