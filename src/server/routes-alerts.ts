@@ -19,6 +19,7 @@ const FILTER = {
   since: { type: 'number' },
   queue: { type: 'string', enum: QUEUES },
   incident: { type: 'string', maxLength: 64 },
+  outside_queue: { type: 'string', enum: QUEUES, description: 'only alerts that no open incident of this queue holds' },
   suppressed: { type: 'boolean', description: 'true: only alerts a suppression rule hides; false: only shown ones' },
   sort: { type: 'string', enum: ['last_seen', 'score'], description: 'newest first (default) or highest risk score first' },
 } as const;

@@ -315,10 +315,14 @@ export function registerTriageRoutes(app: FastifyInstance, store: Store, audit: 
     '/api/triage/queues',
     {
       config: { role: 'viewer' },
-      schema: { summary: 'Open alerts and incidents per queue (now, next, later), and suppressed alerts', response: { 200: record, ...errors } },
+      schema: {
+        summary: 'Open alerts and incidents per queue (now, next, later); per queue, the open alerts no open incident of that queue holds (outside); and suppressed alerts',
+        response: { 200: record, ...errors },
+      },
     },
     async () => ({
       alerts: store.countAlertsBy('queue', { open: true, suppressed: false }),
+      outside: Object.fromEntries(QUEUES.map((q) => [q, store.countAlertsBy('queue', { open: true, suppressed: false, queue: q, outside_queue: q })[q] ?? 0])),
       incidents: t.countIncidentsBy('queue', true),
       suppressed: Object.values(store.countAlertsBy('status', { suppressed: true })).reduce((a, b) => a + b, 0),
     }),

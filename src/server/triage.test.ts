@@ -64,6 +64,17 @@ test('the demo plant: alerts scored with named factors, the attacker’s alerts 
   assert.equal(one.timeline.length, top.alerts);
   for (let i = 1; i < one.timeline.length; i++) assert.ok(one.timeline[i - 1].first_seen <= one.timeline[i].first_seen);
 
+  // Each queue lists its incidents, then the alerts none of them holds: every open alert of the queue once.
+  const counted = (await app.inject({ url: '/api/triage/queues', headers: admin })).json() as { alerts: Record<string, number>; outside: Record<string, number> };
+  for (const q of ['now', 'next', 'later']) {
+    const held = new Set(incidents.items.filter((i) => i.queue === q).map((i) => i.id));
+    const outside = ((await app.inject({ url: `/api/alerts?open=true&suppressed=false&queue=${q}&outside_queue=${q}`, headers: admin })).json() as { items: AlertRecord[] }).items;
+    const inQueue = all.filter((a) => a.queue === q);
+    assert.deepEqual(outside.map((a) => a.id).sort(), inQueue.filter((a) => !held.has(a.incident!)).map((a) => a.id).sort(), q);
+    assert.equal(counted.outside[q], outside.length, q);
+    assert.equal(counted.alerts[q] ?? 0, inQueue.length, q);
+  }
+
   // Acknowledge, tick a playbook step, comment, then resolve with the alerts.
   assert.equal((await app.inject({ method: 'PATCH', url: `/api/incidents/${top.id}`, headers: admin, payload: { status: 'investigating', assignee: 'admin', playbook: { check: [0], respond: [] } } })).statusCode, 200);
   assert.equal((await app.inject({ method: 'POST', url: `/api/incidents/${top.id}/comments`, headers: admin, payload: { text: 'attacker laptop found on port 12' } })).statusCode, 201);

@@ -135,6 +135,8 @@ export interface AlertFilter {
   since?: number;
   queue?: Queue;
   incident?: string;
+  /** Only alerts no open incident of this queue holds (the triage queue lists those incidents, then these alerts). */
+  outside_queue?: Queue;
   /** true: only suppressed alerts; false: only those no rule hides; absent: both. */
   suppressed?: boolean;
   /** Newest first seen (default) or highest score first. */

@@ -368,6 +368,8 @@ export interface IncidentDetail extends Incident {
 
 export interface QueueCounts {
   alerts: Partial<Record<Queue, number>>;
+  /** Open alerts of each queue that no open incident of that queue holds. */
+  outside: Partial<Record<Queue, number>>;
   incidents: Partial<Record<Queue, number>>;
   suppressed: number;
 }

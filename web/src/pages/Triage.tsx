@@ -28,7 +28,8 @@ export function Triage() {
   const [tick, setTick] = useState(0);
   const counts = useApi<QueueCounts>('/api/triage/queues', v + tick);
   const incidents = usePaged<Incident>(`/api/incidents?open=true&queue=${q}`, 100);
-  const alerts = usePaged<TriagedAlert>(`/api/alerts?open=true&suppressed=false&sort=score&queue=${q}`, 200);
+  // Alerts no open incident of this queue holds: the incidents above hold the others, loaded or not yet.
+  const alerts = usePaged<TriagedAlert>(`/api/alerts?open=true&suppressed=false&sort=score&queue=${q}&outside_queue=${q}`, 200);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -58,9 +59,8 @@ export function Triage() {
     choose(QUEUE_NAMES[(to[e.key] + QUEUE_NAMES.length) % QUEUE_NAMES.length], true);
   };
 
-  const shownIncidents = new Set(incidents.items.map((i) => i.id));
-  const rest = alerts.items.filter((a) => !a.incident || !shownIncidents.has(a.incident));
-  const inShown = alerts.items.length - rest.length;
+  const rest = alerts.items;
+  const inShown = counts.data === null ? 0 : (counts.data.alerts[q] ?? 0) - (counts.data.outside[q] ?? 0);
 
   const toggle = (key: string, on: boolean) =>
     setSelected((s) => {
@@ -258,7 +258,7 @@ export function Triage() {
 
         <section className="queue-section" aria-labelledby="queue-alerts">
           <h2 id="queue-alerts">
-            Alerts not in these incidents <span className="muted">{alerts.loading && alerts.items.length === 0 ? '' : `${count(rest.length)}${alerts.more ? '+' : ''}`}</span>
+            Alerts not in these incidents <span className="muted">{alerts.loading && alerts.items.length === 0 ? '' : count(counts.data?.outside[q] ?? rest.length)}</span>
           </h2>
           {inShown > 0 ? (
             <p className="muted">
@@ -270,7 +270,7 @@ export function Triage() {
           ) : alerts.loading && alerts.items.length === 0 ? (
             <Loading what="alerts" />
           ) : rest.length === 0 ? (
-            <Empty>{alerts.items.length === 0 ? 'No open alert in this queue.' : 'Every open alert of this queue is in an incident above.'}</Empty>
+            <Empty>{inShown === 0 ? 'No open alert in this queue.' : 'Every open alert of this queue is in an incident above.'}</Empty>
           ) : (
             <div className="queue-table-wrap">
               <table className="plain queue-table">
