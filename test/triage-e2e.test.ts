@@ -253,5 +253,13 @@ test('triage: the dashboard shows the queues and dwell time', { skip }, async ()
     .waitFor();
   await shot('triage-dashboard');
   await accessibility('dashboard with triage cards');
+
+  // A link to a settings section (the alert page's "rule N", the queue's "suppressions") lands on that section.
+  await open('/settings#settings-audit', 'Settings');
+  const audit = page.locator('#settings-audit');
+  await until('the Audit log section scrolled into view', async () => {
+    const box = await audit.boundingBox();
+    return box !== null && box.y >= -1 && box.y < (page.viewportSize()?.height ?? 0) / 2;
+  });
   assert.deepEqual(pageErrors, []);
 });

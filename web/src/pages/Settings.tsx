@@ -4,7 +4,8 @@
 // log below reloads after each one.
 import { useCallback, useState } from 'react';
 import { can } from '../api';
-import { useSession } from '../ui/hooks';
+import { useLocation } from 'react-router';
+import { useHashScroll, useSession } from '../ui/hooks';
 import { PageTitle } from '../ui/Layout';
 import { Account } from '../settings/Account';
 import { Tokens } from '../settings/Tokens';
@@ -24,6 +25,7 @@ export function Settings() {
   const admin = can(user, 'admin');
   const [changes, setChanges] = useState(0);
   const changed = useCallback(() => setChanges((n) => n + 1), []);
+  useHashScroll(useLocation().hash);
   const sections = [
     { id: 'settings-account', label: 'Your account' },
     { id: 'settings-retention', label: 'Retention' },

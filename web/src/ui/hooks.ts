@@ -184,3 +184,21 @@ export function useRefresh(): number {
   }, [stream.version]);
   return v;
 }
+
+/**
+ * Scrolls to the element the URL's #fragment names, for links from other pages (/settings#settings-suppressions):
+ * the router does not, and the sections above it grow as their data arrives, so it scrolls again once they settle.
+ */
+export function useHashScroll(hash: string): void {
+  useEffect(() => {
+    const id = decodeURIComponent(hash.replace(/^#/, ''));
+    if (id === '') return;
+    const go = () => document.getElementById(id)?.scrollIntoView({ block: 'start' });
+    const first = requestAnimationFrame(go);
+    const settled = setTimeout(go, 600);
+    return () => {
+      cancelAnimationFrame(first);
+      clearTimeout(settled);
+    };
+  }, [hash]);
+}
