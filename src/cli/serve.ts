@@ -60,7 +60,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   let store: SqliteStore;
   try {
-    mkdirSync(opts.data, { recursive: true });
+    // Owner only when it is made: it holds the store, the uploads and the evidence captures.
+    mkdirSync(opts.data, { recursive: true, mode: 0o700 });
     store = new SqliteStore(join(opts.data, 'lantern.db'));
   } catch (err) {
     process.stderr.write(`lantern: cannot open the store in ${opts.data}: ${err instanceof StoreError || err instanceof Error ? err.message : String(err)}\n`);

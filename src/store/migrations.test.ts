@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +78,19 @@ test('migration 4: incidents open before it keep linking on every host they hold
     const keys = db.prepare("SELECT key FROM incident_links WHERE incident = 'in_a' ORDER BY key").all().map((r) => (r as { key: string }).key);
     assert.deepEqual(keys, ['acted:10.0.0.1', 'acted:10.0.0.2', 'host:10.0.0.1', 'host:10.0.0.2']);
     db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new store file is readable by its owner only, its WAL too', () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir, 's.db');
+    const s = new SqliteStore(path);
+    s.appendEvents([makeEvent(0)]);
+    for (const f of [path, `${path}-wal`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
+    s.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // The embedded store: one SQLite file through better-sqlite3 (docs/decisions/0008-embedded-store.md). WAL journal,
 // one transaction per batch, prepared statements cached by their SQL, keyset paging on (sort key, id).
-import { statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AnomalyCounter } from '../common/anomaly.js';
 import type { AssetRecord, ConnectionRecord } from '../inventory/snapshot.js';
@@ -85,8 +85,12 @@ export class SqliteStore implements Store {
     readonly path: string,
     options: SqliteStoreOptions = {},
   ) {
+    const fresh = path !== ':memory:' && path !== '' && !existsSync(path);
     this.db = new Database(path);
     try {
+      // The store holds password and token hashes, notification secrets and what the plant said: a new one is
+      // readable by its owner only (SQLite gives its WAL and shared-memory files the same mode).
+      if (fresh) chmodSync(path, 0o600);
       // Both take effect only before the first table. 16 KiB pages ingest ~20% faster than 4 KiB (bench/store.ts);
       // incremental auto-vacuum lets retention hand freed pages back to the file system.
       this.db.pragma('page_size = 16384');
