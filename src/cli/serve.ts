@@ -10,6 +10,7 @@ import { assembleServer, AssembleError, type ServerParts } from '../server/assem
 import { WatchFolder } from '../server/watch-folder.js';
 import { applyRetention, RETENTION_INTERVAL_MS } from '../server/retention.js';
 import { REPO_ROOT } from '../common/corpus.js';
+import { keepPending } from '../notify/config.js';
 
 export interface ServeOptions {
   port: number;
@@ -164,7 +165,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   evidence?.close();
   flush();
   rules.stop();
-  await notifier.close();
+  const left = await notifier.close();
+  if (left.length > 0) {
+    keepPending(store, left);
+    process.stdout.write(`Notifications: ${left.length} not yet delivered kept for the next start\n`);
+  }
   try {
     sensor.saveBaseline();
   } catch (err) {

@@ -14,6 +14,10 @@ export const NOTIFY_ANOMALIES = defineAnomalies('notify', {
     severity: 'cap',
     description: 'The memory of alerts already sent to a target was full: the oldest was forgotten, so its next update is sent as new.',
   },
+  invalid_pending: {
+    severity: 'violation',
+    description: 'A notification kept in the store from the last run was malformed (edited by hand, or from another version) and was not sent.',
+  },
   invalid_target: {
     severity: 'violation',
     description: 'A stored notification target failed validation (edited by hand, or from another version) and was skipped.',

@@ -180,3 +180,17 @@ export function deliveryKey(t: NotifyTarget): string {
   return JSON.stringify([t.kind, t.url, t.host, t.port, t.transport, t.framing, t.ca_file]);
 }
 
+
+/** Notifications still queued when `serve` stopped (Notifier.close), queued again at its next start. */
+export const PENDING_SETTING_KEY = 'notify.pending';
+
+export function keepPending(store: { putSetting(key: string, value: unknown): void }, pending: readonly unknown[]): void {
+  store.putSetting(PENDING_SETTING_KEY, pending);
+}
+
+/** What the last run kept, removed from the store (the notifier holds it from now on). */
+export function takePending(store: { getSetting(key: string): unknown; putSetting(key: string, value: unknown): void }): unknown {
+  const v = store.getSetting(PENDING_SETTING_KEY) ?? null;
+  if (v !== null) store.putSetting(PENDING_SETTING_KEY, null);
+  return v;
+}

@@ -393,7 +393,7 @@ test('test(): one attempt on a connection of its own, the outcome answered, coun
   await no.close();
 });
 
-test('close() delivers what is queued before its deadline, then refuses; what is left is counted as dropped', async () => {
+test('close() delivers what is queued before its deadline, then refuses; what is left is counted as dropped when not kept', async () => {
   const rx = await httpReceiver([200]);
   const n = new Notifier({ ...FAST, targets: [webhookTarget(rx.url)] });
   for (let i = 1; i <= 5; i++) n.offer(alert(i));
@@ -407,9 +407,41 @@ test('close() delivers what is queued before its deadline, then refuses; what is
   stuck.offer(alert(1));
   stuck.offer(alert(2));
   const started = Date.now();
-  await stuck.close(100);
+  assert.deepEqual(await stuck.close(100, false), []);
   assert.ok(Date.now() - started < 2000, 'the deadline holds');
   assert.equal(stuck.counters('nt_hook')!.dropped, 2);
+});
+
+test('what close() could not deliver is handed back, kept as JSON, and restore() sends it at the next start with its delivery id', async () => {
+  const port = await closedPort();
+  const down = new Notifier({ ...FAST, backoffMs: 10_000, backoffMaxMs: 10_000, targets: [webhookTarget(`http://${HOST}:${port}/`)] });
+  down.offer(alert(1));
+  down.offer(alert(2));
+  const left = await down.close(100);
+  assert.deepEqual(
+    left.map((p) => [p.target, p.alert.id, p.event]),
+    [
+      ['nt_hook', alert(1).id, 'alert.new'],
+      ['nt_hook', alert(2).id, 'alert.new'],
+    ],
+  );
+  assert.equal(down.counters('nt_hook')!.dropped, 0, 'kept, not dropped');
+  const stored = JSON.parse(JSON.stringify(left)) as unknown;
+
+  const rx = await httpReceiver([200]);
+  const up = new Notifier({ ...FAST, targets: [webhookTarget(rx.url), syslogTarget(port, { enabled: false })] });
+  const junk = [{ target: 'nt_hook', alert: { id: 3 } }, 'nonsense', { ...left[0], target: 'nt_gone' }];
+  assert.equal(up.restore([...(stored as unknown[]), ...junk]), 2);
+  assert.equal(up.anomalies.get('notify.invalid_pending'), 2);
+  assert.equal(up.restore({ not: 'a list' }), 0);
+  await up.idle();
+  assert.deepEqual(
+    rx.hits.map((h) => h.headers['x-lantern-delivery']),
+    left.map((p) => p.delivery),
+  );
+  assert.equal(up.offer(alert(1)), 0, 'remembered as sent');
+  await up.close();
+  await rx.close();
 });
 
 test('reconfiguring keeps counters and queue; removing a target drops its queue', async () => {

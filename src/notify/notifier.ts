@@ -1,7 +1,8 @@
 // The notifier: alerts offered by the pipeline are queued for every target whose filters they pass, then delivered
 // in the background, one at a time per target, with retries (exponential backoff with jitter) and a dead-letter count.
 // Best effort, bounded and in memory: the store keeps every alert; a notification that cannot be delivered is counted,
-// never allowed to slow the pipeline. `offer` never throws and never waits.
+// never allowed to slow the pipeline. `offer` never throws and never waits. What is still queued at `close` is handed
+// back, so `serve` keeps it in the store and `restore` queues it again at the next start.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AnomalyCounter } from '../common/anomaly.js';
@@ -73,6 +74,11 @@ interface Job {
   event: NotifyEventType;
   delivery: string;
   attempts: number;
+}
+
+/** A notification still queued when the notifier closed: kept across a restart (same delivery id: receivers dedupe). */
+export interface PendingNotification extends Job {
+  target: string;
 }
 
 export interface TargetStatus {
@@ -255,6 +261,31 @@ class TargetWorker {
     this.sleeping?.wake();
   }
 
+  /** Queues again a notification kept from an earlier run; false when the target is off or its queue is full. */
+  restore(job: Job): boolean {
+    if (!this.target.enabled || this.stopped) return false;
+    if (this.queue.length >= this.s.queueCap) {
+      this.counters.dropped++;
+      this.anomalies.add(NOTIFY_ANOMALIES.codes.queue_full);
+      return false;
+    }
+    this.queue.push({ alert: job.alert, event: job.event, delivery: job.delivery, attempts: Math.max(0, Math.min(job.attempts, this.s.maxAttempts - 1)) });
+    this.counters.queued++;
+    this.sent.set(job.alert.id, { count: job.alert.count, at: this.s.now() });
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.pump());
+    }
+    return true;
+  }
+
+  /** Takes what is still queued out of the worker, for keeping (not counted as dropped). */
+  takeQueued(): Job[] {
+    const jobs = this.queue.splice(0, this.queue.length);
+    this.sleeping?.wake();
+    return jobs;
+  }
+
   get idle(): boolean {
     return !this.running && this.queue.length === 0;
   }
@@ -377,13 +408,57 @@ export class Notifier {
     await Promise.all([...this.workers.values()].map((w) => w.whenIdle()));
   }
 
-  /** Stops taking alerts, lets the queues drain until the deadline, then drops what is left and closes connections. */
-  async close(deadlineMs = DEFAULT_CLOSE_DEADLINE_MS): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Stops taking alerts, lets the queues drain until the deadline, closes connections, and returns what is left
+   * (the caller keeps it for `restore`; with `keep: false` it is dropped and counted).
+   */
+  async close(deadlineMs = DEFAULT_CLOSE_DEADLINE_MS, keep = true): Promise<PendingNotification[]> {
+    if (this.closed) return [];
     this.closed = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([this.idle(), new Promise<void>((r) => (timer = setTimeout(r, deadlineMs)))]);
     clearTimeout(timer);
-    for (const w of this.workers.values()) w.stop();
+    const left: PendingNotification[] = [];
+    for (const [id, w] of this.workers) {
+      if (keep) for (const j of w.takeQueued()) left.push({ target: id, alert: j.alert, event: j.event, delivery: j.delivery, attempts: j.attempts });
+      w.stop();
+    }
+    return left;
   }
+
+  /**
+   * Queues again what an earlier run's `close` returned (read back from the store: anything malformed is skipped).
+   * Notifications for targets that are gone or switched off are dropped. Returns how many were queued.
+   */
+  restore(pending: unknown): number {
+    if (!Array.isArray(pending)) return 0;
+    let n = 0;
+    for (const p of pending as unknown[]) {
+      if (!isPending(p)) {
+        this.anomalies.add(NOTIFY_ANOMALIES.codes.invalid_pending);
+        continue;
+      }
+      const w = this.workers.get(p.target);
+      if (w !== undefined && w.restore(p)) n++;
+    }
+    return n;
+  }
+}
+
+function isPending(p: unknown): p is PendingNotification {
+  if (typeof p !== 'object' || p === null) return false;
+  const o = p as Record<string, unknown>;
+  const a = o.alert as Record<string, unknown> | null;
+  return (
+    typeof o.target === 'string' &&
+    (o.event === 'alert.new' || o.event === 'alert.updated') &&
+    typeof o.delivery === 'string' &&
+    typeof o.attempts === 'number' &&
+    typeof a === 'object' &&
+    a !== null &&
+    typeof a.id === 'string' &&
+    typeof a.title === 'string' &&
+    typeof a.severity === 'string' &&
+    typeof a.count === 'number'
+  );
 }

@@ -9,7 +9,7 @@ import { Sensor } from './sensor.js';
 import { IntelLibrary, type LoadedIntel } from './intel.js';
 import { RuleLibrary } from './rules.js';
 import { Notifier } from '../notify/notifier.js';
-import { loadTargets } from '../notify/config.js';
+import { loadTargets, takePending } from '../notify/config.js';
 import { Evidence } from '../evidence/evidence.js';
 import { formatRuleErrors } from '../detect/rules/load.js';
 import type { SqliteStore } from '../store/sqlite.js';
@@ -59,6 +59,8 @@ export async function assembleServer(store: SqliteStore, o: AssembleOptions): Pr
   if (ruleErrors.length > 0) throw new AssembleError(`the rules do not validate:\n${formatRuleErrors(ruleErrors)}`, 2);
   if (rules.set.size > 0) say(`rules: ${rules.set.size} loaded`);
   const notifier = new Notifier({ targets: loadTargets(store) });
+  const resumed = notifier.restore(takePending(store));
+  if (resumed > 0) say(`notifications: ${resumed} kept from the last run queued again`);
   let evidence: Evidence | undefined;
   try {
     if (o.evidenceBudget !== 0) evidence = new Evidence(o.data, { budgetBytes: o.evidenceBudget, log: say });
