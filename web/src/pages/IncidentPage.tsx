@@ -142,7 +142,10 @@ function IncidentView({ i, reload }: { i: IncidentDetail; reload: () => void }) 
                           <ScoreBadge score={a.score} queue={a.queue} />
                         </td>
                         <td>{a.queue !== undefined ? QUEUE_LABEL[a.queue] : '—'}</td>
-                        <td className="nowrap">{statusLabel(a.status)}</td>
+                        <td className="nowrap">
+                          {statusLabel(a.status)}
+                          {a.suppressed_by != null ? <span className="muted"> (suppressed)</span> : null}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
