@@ -75,6 +75,10 @@ test('the demo plant: alerts scored with named factors, the attacker’s alerts 
     assert.equal(counted.alerts[q] ?? 0, inQueue.length, q);
   }
 
+  assert.equal((await app.inject({ url: '/api/alerts?outside_queue=soon', headers: admin })).statusCode, 400);
+  const badHide = await app.inject({ method: 'POST', url: '/api/suppressions', headers: admin, payload: { host: ATTACKER, reason: 'x', hide_open: 'yes please' } });
+  assert.deepEqual([badHide.statusCode, store.triage.listSuppressions().length], [400, 0], 'a bad request creates nothing');
+
   // Acknowledge, tick a playbook step, comment, then resolve with the alerts.
   assert.equal((await app.inject({ method: 'PATCH', url: `/api/incidents/${top.id}`, headers: admin, payload: { status: 'investigating', assignee: 'admin', playbook: { check: [0], respond: [] } } })).statusCode, 200);
   assert.equal((await app.inject({ method: 'POST', url: `/api/incidents/${top.id}/comments`, headers: admin, payload: { text: 'attacker laptop found on port 12' } })).statusCode, 201);
