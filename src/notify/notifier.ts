@@ -160,15 +160,27 @@ class TargetWorker {
     if (prev === undefined) event = hint ?? 'alert.new';
     else if (a.count > prev.count && now - prev.at >= this.s.resendIntervalMs) event = 'alert.updated';
     else return false;
+    return this.enqueue({ alert: a, event, delivery: randomUUID(), attempts: 0 }, now);
+  }
+
+  /** Queues again a notification kept from an earlier run; false when the target is off or its queue is full. */
+  restore(job: Job): boolean {
+    if (!this.target.enabled || this.stopped) return false;
+    return this.enqueue({ alert: job.alert, event: job.event, delivery: job.delivery, attempts: Math.max(0, Math.min(job.attempts, this.s.maxAttempts - 1)) }, this.s.now());
+  }
+
+  /** Queues a job (or drops and counts it when the queue is full), remembers its alert as sent, starts delivery. */
+  private enqueue(job: Job, now: number): boolean {
     if (this.queue.length >= this.s.queueCap) {
       this.counters.dropped++;
       this.anomalies.add(NOTIFY_ANOMALIES.codes.queue_full);
       return false;
     }
-    this.queue.push({ alert: a, event, delivery: randomUUID(), attempts: 0 });
+    this.queue.push(job);
     this.counters.queued++;
-    this.sent.delete(a.id);
-    this.sent.set(a.id, { count: a.count, at: now });
+    const id = job.alert.id;
+    this.sent.delete(id);
+    this.sent.set(id, { count: job.alert.count, at: now });
     if (this.sent.size > this.s.sentMemory) {
       this.sent.delete(this.sent.keys().next().value!);
       this.anomalies.add(NOTIFY_ANOMALIES.codes.sent_memory_full);
@@ -259,24 +271,6 @@ class TargetWorker {
     this.counters.dropped += this.queue.length;
     this.queue.length = 0;
     this.sleeping?.wake();
-  }
-
-  /** Queues again a notification kept from an earlier run; false when the target is off or its queue is full. */
-  restore(job: Job): boolean {
-    if (!this.target.enabled || this.stopped) return false;
-    if (this.queue.length >= this.s.queueCap) {
-      this.counters.dropped++;
-      this.anomalies.add(NOTIFY_ANOMALIES.codes.queue_full);
-      return false;
-    }
-    this.queue.push({ alert: job.alert, event: job.event, delivery: job.delivery, attempts: Math.max(0, Math.min(job.attempts, this.s.maxAttempts - 1)) });
-    this.counters.queued++;
-    this.sent.set(job.alert.id, { count: job.alert.count, at: this.s.now() });
-    if (!this.running) {
-      this.running = true;
-      setImmediate(() => void this.pump());
-    }
-    return true;
   }
 
   /** Takes what is still queued out of the worker, for keeping (not counted as dropped). */
@@ -420,7 +414,7 @@ export class Notifier {
     clearTimeout(timer);
     const left: PendingNotification[] = [];
     for (const [id, w] of this.workers) {
-      if (keep) for (const j of w.takeQueued()) left.push({ target: id, alert: j.alert, event: j.event, delivery: j.delivery, attempts: j.attempts });
+      if (keep) for (const j of w.takeQueued()) left.push({ target: id, ...j });
       w.stop();
     }
     return left;

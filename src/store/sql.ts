@@ -1,6 +1,9 @@
 // Helpers of the SQLite store's queries: WHERE building, keyset pages with opaque cursors, argument checks, JSON.
 import type Database from 'better-sqlite3';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, StoreError, type Page } from './store.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, OPEN_ALERT_STATUSES, StoreError, type Page } from './store.js';
+
+/** The statuses still to be worked, as an SQL list for `status IN (…)` (fixed words, never user input). */
+export const OPEN_STATUSES_SQL = OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export type Param = string | number | null;
 export type Row = Record<string, unknown>;

@@ -8,13 +8,12 @@ import type { HintRecord } from '../pipeline/events.js';
 import { STORE_ANOMALIES } from './anomalies.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
 import { TriageTables } from './triage.js';
-import { Queries, cond, decodeCursor, jsonOrThrow, num, page, pageLimit, toJson, whereSql, type Param, type Row } from './sql.js';
+import { OPEN_STATUSES_SQL, Queries, cond, decodeCursor, jsonOrThrow, num, page, pageLimit, toJson, whereSql, type Param, type Row } from './sql.js';
 import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
   MAX_HISTOGRAM_BUCKETS,
   MAX_PAGE_LIMIT,
-  OPEN_ALERT_STATUSES,
   SEVERITY_WEIGHT,
   type AlertedAsset,
   type HistogramBin,
@@ -867,20 +866,18 @@ function hourOf(ts: number): number {
   return Math.floor(ts / 3600);
 }
 
-const OPEN_SQL = OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ');
-
 function alertWhere(f: AlertFilter): { where: string[]; params: Param[] } {
   const where: string[] = [];
   const params: Param[] = [];
   if (f.status !== undefined) cond(where, params, 'status = ?', f.status);
-  if (f.open === true) where.push(`status IN (${OPEN_SQL})`);
+  if (f.open === true) where.push(`status IN (${OPEN_STATUSES_SQL})`);
   if (f.severity !== undefined) cond(where, params, 'severity = ?', f.severity);
   if (f.detection !== undefined) cond(where, params, 'detection = ?', f.detection);
   if (f.asset !== undefined) cond(where, params, 'id IN (SELECT alert FROM alert_assets WHERE asset = ?)', f.asset);
   if (f.since !== undefined) cond(where, params, 'last_seen >= ?', num(f.since, 'since'));
   if (f.queue !== undefined) cond(where, params, 'queue = ?', f.queue);
   if (f.incident !== undefined) cond(where, params, 'incident = ?', f.incident);
-  if (f.outside_queue !== undefined) cond(where, params, `(incident IS NULL OR incident NOT IN (SELECT id FROM incidents WHERE queue = ? AND status IN (${OPEN_SQL})))`, f.outside_queue);
+  if (f.outside_queue !== undefined) cond(where, params, `(incident IS NULL OR incident NOT IN (SELECT id FROM incidents WHERE queue = ? AND status IN (${OPEN_STATUSES_SQL})))`, f.outside_queue);
   if (f.suppressed === true) where.push('suppressed_by IS NOT NULL');
   if (f.suppressed === false) where.push('suppressed_by IS NULL');
   return { where, params };

@@ -1,10 +1,10 @@
 // The triage tables of the SQLite store (migrations 3 and 4): incidents, their hosts and the link keys that relate
 // alerts to them, suppression rules with the count of what they hid, and the dwell-time figures read off the alerts'
 // workflow stamps.
-import { ALERT_SEVERITIES, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../common/vocabulary.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES } from '../common/vocabulary.js';
 import { describeIncident, hostsOf, MAX_INCIDENT_ALERTS, offeredKeys, type IncidentIndex, type IncidentState, type TriageAlert } from '../triage/incidents.js';
 import type { Queue, ScoreFactor } from '../triage/score.js';
-import { cond, decodeCursor, jsonOrThrow, type Queries, num, page, pageLimit, whereSql, type Param, type Row } from './sql.js';
+import { OPEN_STATUSES_SQL, cond, decodeCursor, jsonOrThrow, type Queries, num, page, pageLimit, whereSql, type Param, type Row } from './sql.js';
 import { StoreError, type AlertRecord, type Page, type PlaybookChecks } from './store.js';
 
 export interface IncidentRecord {
@@ -67,7 +67,6 @@ export interface DwellRow {
 
 /** Incidents whose alerts are looked at when one is described again (its newest ones). */
 const DESCRIBE_ALERTS = MAX_INCIDENT_ALERTS;
-const OPEN = OPEN_ALERT_STATUSES.map((s) => `'${s}'`).join(', ');
 const CLOSED: readonly string[] = ['resolved', 'false_positive', 'learned'];
 /** An incident is listed while one of its alerts is not suppressed. */
 const VISIBLE = 'EXISTS (SELECT 1 FROM alerts a WHERE a.incident = incidents.id AND a.suppressed_by IS NULL)';
@@ -82,7 +81,7 @@ export class TriageTables implements IncidentIndex {
     if (keys.length === 0) return [];
     const rows = this.queries.all(
       `SELECT DISTINCT i.id, i.first_seen, i.last_seen, i.alerts FROM incident_links l JOIN incidents i ON i.id = l.incident
-       WHERE l.key IN (${keys.map(() => '?').join(', ')}) AND i.status IN (${OPEN}) AND i.alerts < ? AND i.last_seen >= ? AND i.first_seen <= ?`,
+       WHERE l.key IN (${keys.map(() => '?').join(', ')}) AND i.status IN (${OPEN_STATUSES_SQL}) AND i.alerts < ? AND i.last_seen >= ? AND i.first_seen <= ?`,
       [...keys, MAX_INCIDENT_ALERTS, from, to],
     );
     return rows.map((r) => ({ id: r.id as string, first_seen: r.first_seen as number, last_seen: r.last_seen as number, alerts: r.alerts as number }));
@@ -159,7 +158,7 @@ export class TriageTables implements IncidentIndex {
     const where: string[] = [VISIBLE];
     const params: Param[] = [];
     if (filter.status !== undefined) cond(where, params, 'status = ?', filter.status);
-    if (filter.open === true) where.push(`status IN (${OPEN})`);
+    if (filter.open === true) where.push(`status IN (${OPEN_STATUSES_SQL})`);
     if (filter.queue !== undefined) cond(where, params, 'queue = ?', filter.queue);
     if (filter.host !== undefined) cond(where, params, 'id IN (SELECT incident FROM incident_hosts WHERE host = ?)', filter.host);
     if (cursor) {
@@ -172,7 +171,7 @@ export class TriageTables implements IncidentIndex {
 
   countIncidentsBy(field: 'status' | 'queue', open = false): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.queries.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents WHERE ${VISIBLE} ${open ? `AND status IN (${OPEN})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
+    for (const r of this.queries.all(`SELECT ${field === 'status' ? 'status' : 'queue'} AS k, count(*) AS n FROM incidents WHERE ${VISIBLE} ${open ? `AND status IN (${OPEN_STATUSES_SQL})` : ''} GROUP BY k`, [])) out[String(r.k)] = r.n as number;
     return out;
   }
 
@@ -196,7 +195,7 @@ export class TriageTables implements IncidentIndex {
 
   /** Ids of the incident's alerts still open (for a status change that carries to them). */
   openAlertsOf(id: string): string[] {
-    return this.queries.all(`SELECT id FROM alerts WHERE incident = ? AND status IN (${OPEN})`, [id]).map((r) => r.id as string);
+    return this.queries.all(`SELECT id FROM alerts WHERE incident = ? AND status IN (${OPEN_STATUSES_SQL})`, [id]).map((r) => r.id as string);
   }
 
   // Suppression rules.
@@ -242,7 +241,7 @@ export class TriageTables implements IncidentIndex {
    * shown are not added to the rule's count, which counts what it keeps from the queues from now on.
    */
   suppressOpen(rule: SuppressionRule): number {
-    const where = ['suppressed_by IS NULL', `status IN (${OPEN})`];
+    const where = ['suppressed_by IS NULL', `status IN (${OPEN_STATUSES_SQL})`];
     const params: Param[] = [];
     if (rule.detection !== null) cond(where, params, 'detection = ?', rule.detection);
     if (rule.host !== null) cond(where, params, "(json_extract(details, '$.src.ip') = ? OR json_extract(details, '$.dst.ip') = ?)", rule.host, rule.host);
